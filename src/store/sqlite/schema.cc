@@ -101,7 +101,11 @@ Result<std::unique_ptr<Db>> openReader(const std::string& path) {
   if (!db.ok()) {
     return db.status();
   }
-  if (Status s = (*db)->exec("PRAGMA busy_timeout = 5000;PRAGMA query_only = 1"); !s.isOk()) {
+  // Reads through a memory map skip a copy and a system call per page; the pages stay in the
+  // shared page cache, not in this process.
+  if (Status s = (*db)->exec("PRAGMA busy_timeout = 5000;PRAGMA query_only = 1;"
+                             "PRAGMA mmap_size = 268435456");
+      !s.isOk()) {
     return s;
   }
   return db;

@@ -10,7 +10,7 @@ inline constexpr int kSchemaVersion = 1;
 
 inline constexpr const char* kCreateSchema = R"(
 CREATE TABLE kv (
-  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              INTEGER PRIMARY KEY,
   name            TEXT    NOT NULL,
   create_revision INTEGER NOT NULL,
   prev_revision   INTEGER NOT NULL,
@@ -22,8 +22,11 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta (name, value) VALUES ('compacted_revision', 0);
 )";
 
+// Compaction only removes rows at or before the compacted revision, so the newest row is the
+// current revision unless compaction removed it (a delete), and then the compacted one is.
 inline constexpr const char* kCurrentRevision =
-    "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'kv'), 0)";
+    "SELECT MAX(COALESCE((SELECT MAX(id) FROM kv), 0), "
+    "           (SELECT value FROM meta WHERE name = 'compacted_revision'))";
 inline constexpr const char* kCompactedRevision =
     "SELECT value FROM meta WHERE name = 'compacted_revision'";
 inline constexpr const char* kSetCompactedRevision =
@@ -35,17 +38,18 @@ inline constexpr const char* kGetAt =
     "WHERE name = ?1 AND id <= ?2 ORDER BY id DESC LIMIT 1";
 
 // The newest row of every key in [?1, ?2) at or before revision ?3 that is live, in key order.
+// Walking the (name, id) index and checking each row against its key's newest version keeps
+// the rows in index order: grouping first would sort every value in a temporary tree.
 inline constexpr const char* kListAt =
-    "SELECT kv.id, kv.name, kv.create_revision, kv.value "
-    "FROM (SELECT MAX(id) AS mid FROM kv WHERE name >= ?1 AND name < ?2 AND id <= ?3 "
-    "      GROUP BY name) AS latest "
-    "JOIN kv ON kv.id = latest.mid WHERE kv.deleted = 0 ORDER BY kv.name LIMIT ?4";
+    "SELECT id, name, create_revision, value FROM kv AS k "
+    "WHERE name >= ?1 AND name < ?2 AND id <= ?3 AND deleted = 0 "
+    "  AND id = (SELECT MAX(id) FROM kv AS n WHERE n.name = k.name AND n.id <= ?3) "
+    "ORDER BY name LIMIT ?4";
 
 inline constexpr const char* kCountAt =
-    "SELECT COUNT(*) "
-    "FROM (SELECT MAX(id) AS mid FROM kv WHERE name >= ?1 AND name < ?2 AND id <= ?3 "
-    "      GROUP BY name) AS latest "
-    "JOIN kv ON kv.id = latest.mid WHERE kv.deleted = 0";
+    "SELECT COUNT(*) FROM kv AS k "
+    "WHERE name >= ?1 AND name < ?2 AND id <= ?3 AND deleted = 0 "
+    "  AND id = (SELECT MAX(id) FROM kv AS n WHERE n.name = k.name AND n.id <= ?3)";
 
 // Every write in (?1, ?2] under [?3, ?4) with the version it replaced, in revision order.
 inline constexpr const char* kHistory =

@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "common/log.h"
@@ -52,6 +54,7 @@ Status Writer::start() {
   // retainFor again rather than dropped at once.
   commitTimes_.emplace_back(lastCompaction_, current());
   thread_ = std::thread([this] { run(); });
+  pthread_setname_np(thread_.native_handle(), "store-writer");
   return Status::ok();
 }
 
@@ -96,6 +99,8 @@ void Writer::close() {
   if (thread_.joinable()) {
     thread_.join();
   }
+  TUG_LOG(kDebug, "store") << "writer closed after " << writes_ << " write(s) in " << transactions_
+                           << " transaction(s)";
   // Leave a small file behind: fold the WAL into the database.
   sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
@@ -155,6 +160,8 @@ void Writer::run() {
 }
 
 void Writer::runBatch(std::vector<std::unique_ptr<Op>>& ops) {
+  ++transactions_;
+  writes_ += static_cast<int64_t>(ops.size());
   std::vector<Result<KeyValue>> results;
   results.reserve(ops.size());
   std::vector<EventPtr> events;

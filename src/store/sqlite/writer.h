@@ -96,6 +96,8 @@ class Writer {
   std::deque<std::pair<std::chrono::steady_clock::time_point, Revision>> commitTimes_;
   std::chrono::steady_clock::time_point lastCompaction_;
   bool writtenSinceReclaim_ = false;
+  int64_t transactions_ = 0;  // write batches committed or failed
+  int64_t writes_ = 0;
 };
 
 }  // namespace tug::store::sqlite
