@@ -1,0 +1,90 @@
+#include "cli/flag_table.h"
+
+#include <vector>
+
+namespace tug::cli {
+
+std::span<const FlagSpec> flagTable() {
+  static const std::vector<FlagSpec> kTable = {
+      // Shared by the server and (later) the agent.
+      {.name = kConfigFlag,
+       .shortName = 'c',
+       .defaultValue = kDefaultConfigFile,
+       .usage = "Config file; FILE.d/*.yaml are merged after it in name order",
+       .metavar = "FILE",
+       .subcommands = kServer | kAgent,
+       .env = "TUG_CONFIG_FILE",
+       .allowEmpty = false,
+       .commandLineOnly = true},
+      {.name = "data-dir",
+       .shortName = 'd',
+       .defaultValue = "/var/lib/tug",
+       .usage = "Folder to hold state",
+       .metavar = "DIR",
+       .subcommands = kServer | kAgent,
+       .allowEmpty = false},
+      {.name = "debug",
+       .kind = FlagKind::kBool,
+       .defaultValue = "false",
+       .usage = "Turn on debug logs",
+       .subcommands = kServer | kAgent},
+      {.name = "log",
+       .shortName = 'l',
+       .usage = "Log to a file instead of stderr",
+       .metavar = "FILE",
+       .subcommands = kServer | kAgent},
+
+      // Datastore (server only).
+      {.name = "datastore-durability",
+       .kind = FlagKind::kEnum,
+       .defaultValue = "full",
+       .usage = "full: fsync every commit (survives power loss); normal: survives a crash only",
+       .metavar = "MODE",
+       .subcommands = kServer,
+       .choices = {"full", "normal"}},
+      {.name = "datastore-retention",
+       .kind = FlagKind::kDuration,
+       .defaultValue = "5m",
+       .usage = "Keep the history of writes younger than this for watches",
+       .metavar = "DURATION",
+       .subcommands = kServer},
+      {.name = "datastore-retain-revisions",
+       .kind = FlagKind::kInt,
+       .defaultValue = "1000",
+       .usage = "Keep at least this many revisions of history",
+       .metavar = "N",
+       .subcommands = kServer,
+       .minimum = 0},
+      {.name = "datastore-max-bytes",
+       .kind = FlagKind::kSize,
+       .defaultValue = "0",
+       .usage = "Largest datastore size (e.g. 2Gi); writes beyond it fail; 0 is unlimited",
+       .metavar = "SIZE",
+       .subcommands = kServer,
+       .minimum = 0},
+  };
+  return kTable;
+}
+
+const FlagSpec* findFlag(std::span<const FlagSpec> table, std::string_view name,
+                         SubcommandMask subcommands) {
+  for (const FlagSpec& spec : table) {
+    if (spec.name == name && (spec.subcommands & subcommands) != 0) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+const FlagSpec* findShortFlag(std::span<const FlagSpec> table, char shortName,
+                              SubcommandMask subcommands) {
+  for (const FlagSpec& spec : table) {
+    if (spec.shortName != 0 && spec.shortName == shortName &&
+        (spec.subcommands & subcommands) != 0) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace tug::cli

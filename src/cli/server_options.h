@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/flag.h"
+#include "cli/invocation.h"
+
+namespace tug::cli {
+
+// Everything `tug server` was asked to do, typed. Validated by the parser, so the server needs
+// no checks of its own.
+struct ServerOptions {
+  std::string dataDir;
+  bool debug = false;
+  std::string logFile;  // empty: stderr
+  std::vector<std::string> configFiles;
+
+  std::string datastoreDurability;  // "full" or "normal"
+  Duration datastoreRetention{0};
+  int64_t datastoreRetainRevisions = 0;
+  int64_t datastoreMaxBytes = 0;  // 0: unlimited
+};
+
+// REQUIRES: `invocation` was parsed for the server command.
+ServerOptions serverOptions(const Invocation& invocation);
+
+}  // namespace tug::cli
