@@ -1,6 +1,11 @@
 #include "store/sqlite/schema.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "store/sqlite/sql.h"
 
@@ -74,6 +79,13 @@ Status configure(Db& db, const SqliteOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<Db>> openWriter(const SqliteOptions& options) {
+  // The database will hold secrets: create it private to us (SQLite gives its WAL and shared
+  // memory files the same mode).
+  int fd = ::open(options.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return internalError("cannot open datastore " + options.path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
   auto db = Db::open(options.path, /*create=*/true);
   if (!db.ok()) {
     return db.status();

@@ -40,6 +40,17 @@ int64_t dbBytes(const std::string& path) {
 
 }  // namespace
 
+TEST_CASE("a new database is private to its owner", "[store][files]") {
+  StoreFixture f;
+  f.open();
+  REQUIRE(f.store->create("/r/a", "x").ok());
+  for (auto suffix : {"", "-wal"}) {
+    auto perms = fs::status(f.options.path + suffix).permissions();
+    INFO(f.options.path + suffix);
+    CHECK((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+  }
+}
+
 TEST_CASE("a second process cannot open a store in use", "[store][files]") {
   StoreFixture f;
   f.open();
