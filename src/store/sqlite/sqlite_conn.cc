@@ -83,34 +83,33 @@ Result<Stmt> Db::prepare(std::string_view sql) {
   return Stmt(s);
 }
 
-Result<int64_t> Db::queryInt(std::string_view sql) {
-  auto st = prepare(sql);
+namespace {
+
+// Runs `sql` and reads the first column of its first row with `read` (`empty` if no row).
+template <typename T, typename Read>
+Result<T> queryOne(Db& db, std::string_view sql, Read read, T empty) {
+  auto st = db.prepare(sql);
   if (!st.ok()) {
     return st.status();
   }
   int rc = st->step();
   if (rc == SQLITE_ROW) {
-    return st->int64(0);
+    return read(*st);
   }
   if (rc == SQLITE_DONE) {
-    return int64_t{0};
+    return empty;
   }
-  return sqliteError(rc, db_, std::string(sql));
+  return sqliteError(rc, db.handle(), std::string(sql));
+}
+
+}  // namespace
+
+Result<int64_t> Db::queryInt(std::string_view sql) {
+  return queryOne<int64_t>(*this, sql, [](Stmt& s) { return s.int64(0); }, 0);
 }
 
 Result<std::string> Db::queryText(std::string_view sql) {
-  auto st = prepare(sql);
-  if (!st.ok()) {
-    return st.status();
-  }
-  int rc = st->step();
-  if (rc == SQLITE_ROW) {
-    return st->text(0);
-  }
-  if (rc == SQLITE_DONE) {
-    return std::string();
-  }
-  return sqliteError(rc, db_, std::string(sql));
+  return queryOne<std::string>(*this, sql, [](Stmt& s) { return s.text(0); }, std::string());
 }
 
 }  // namespace tug::store::sqlite

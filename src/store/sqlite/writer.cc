@@ -58,33 +58,30 @@ Status Writer::start() {
   return Status::ok();
 }
 
-Result<KeyValue> Writer::write(Kind kind, std::string_view key, std::string value,
-                               Revision expected) {
-  auto op = std::make_unique<Op>(Op{kind, std::string(key), std::move(value), expected, {}});
-  auto done = op->done.get_future();
+template <typename Request, typename Answer>
+Answer Writer::submit(std::deque<std::unique_ptr<Request>>& queue,
+                      std::unique_ptr<Request> request) {
+  auto done = request->done.get_future();
   {
     std::lock_guard lock(mu_);
     if (closing_) {
       return unavailable("datastore is closed");
     }
-    queue_.push_back(std::move(op));
+    queue.push_back(std::move(request));
   }
   cv_.notify_one();
   return done.get();
 }
 
+Result<KeyValue> Writer::write(Kind kind, std::string_view key, std::string value,
+                               Revision expected) {
+  return submit<Op, Result<KeyValue>>(
+      queue_, std::make_unique<Op>(Op{kind, std::string(key), std::move(value), expected, {}}));
+}
+
 Status Writer::compact(Revision revision) {
-  auto req = std::make_unique<CompactRequest>(CompactRequest{revision, {}});
-  auto done = req->done.get_future();
-  {
-    std::lock_guard lock(mu_);
-    if (closing_) {
-      return unavailable("datastore is closed");
-    }
-    compactions_.push_back(std::move(req));
-  }
-  cv_.notify_one();
-  return done.get();
+  return submit<CompactRequest, Status>(
+      compactions_, std::make_unique<CompactRequest>(CompactRequest{revision, {}}));
 }
 
 void Writer::close() {

@@ -63,6 +63,9 @@ class Writer {
     std::string value;
   };
 
+  // Queues `request` for the writer thread and waits for its answer.
+  template <typename Request, typename Answer>
+  Answer submit(std::deque<std::unique_ptr<Request>>& queue, std::unique_ptr<Request> request);
   void run();
   void runBatch(std::vector<std::unique_ptr<Op>>& ops);
   // Applies one op inside the open transaction. Returns false on a storage error, which fails
