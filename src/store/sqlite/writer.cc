@@ -58,41 +58,79 @@ Status Writer::start() {
   return Status::ok();
 }
 
-template <typename Request, typename Answer>
-Answer Writer::submit(std::deque<std::unique_ptr<Request>>& queue,
-                      std::unique_ptr<Request> request) {
+Result<KeyValue> Writer::write(Kind kind, std::string_view key, std::string value,
+                               Revision expected) {
+  Op op{kind, std::string(key), std::move(value), expected};
+  std::unique_lock lock(mu_);
+  if (closing_) {
+    return unavailable("datastore is closed");
+  }
+  queue_.push_back(&op);
+  op.wake.wait(lock, [&] {
+    return op.done || (!busy_ && !compactorWaiting_ && queue_.front() == &op);
+  });
+  if (op.done) {
+    return std::move(op.result);  // a leader committed it
+  }
+  // This write leads: it commits itself and everything queued behind it.
+  busy_ = true;
+  std::vector<Op*> batch;
+  while (!queue_.empty() && batch.size() < options_.maxBatch) {
+    batch.push_back(queue_.front());
+    queue_.pop_front();
+  }
+  lock.unlock();
+  runBatch(batch);
+  bool compact = options_.autoCompact && compactionWanted(Clock::now());
+  lock.lock();
+  for (Op* o : batch) {
+    o->done = true;
+    if (o != &op) {
+      o->wake.notify_one();
+    }
+  }
+  compactionRequested_ = compactionRequested_ || compact;
+  releaseLocked();
+  return std::move(op.result);
+}
+
+void Writer::releaseLocked() {
+  busy_ = false;
+  wakeNextLocked();
+}
+
+void Writer::wakeNextLocked() {
+  if (!queue_.empty()) {
+    queue_.front()->wake.notify_one();
+  }
+  cv_.notify_all();
+}
+
+Status Writer::compact(Revision revision) {
+  auto request = std::make_unique<CompactRequest>(CompactRequest{revision, {}});
   auto done = request->done.get_future();
   {
     std::lock_guard lock(mu_);
     if (closing_) {
       return unavailable("datastore is closed");
     }
-    queue.push_back(std::move(request));
+    compactions_.push_back(std::move(request));
   }
-  cv_.notify_one();
+  cv_.notify_all();
   return done.get();
 }
 
-Result<KeyValue> Writer::write(Kind kind, std::string_view key, std::string value,
-                               Revision expected) {
-  return submit<Op, Result<KeyValue>>(
-      queue_, std::make_unique<Op>(Op{kind, std::string(key), std::move(value), expected, {}}));
-}
-
-Status Writer::compact(Revision revision) {
-  return submit<CompactRequest, Status>(
-      compactions_, std::make_unique<CompactRequest>(CompactRequest{revision, {}}));
-}
-
 void Writer::close() {
-  {
-    std::lock_guard lock(mu_);
-    if (closing_) {
-      return;
-    }
-    closing_ = true;
+  std::unique_lock lock(mu_);
+  if (closing_) {
+    return;
   }
-  cv_.notify_one();
+  closing_ = true;
+  stopped_ = stopped_ || !thread_.joinable();
+  cv_.notify_all();
+  // Writes already queued are still committed by their leaders.
+  cv_.wait(lock, [&] { return queue_.empty() && !busy_ && stopped_; });
+  lock.unlock();
   if (thread_.joinable()) {
     thread_.join();
   }
@@ -103,60 +141,76 @@ void Writer::close() {
 }
 
 void Writer::run() {
+  std::unique_lock lock(mu_);
   for (;;) {
-    std::vector<std::unique_ptr<Op>> batch;
+    auto wakeAt = options_.autoCompact ? lastCompaction_ + options_.compactInterval
+                                       : Clock::time_point::max();
+    cv_.wait_until(lock, wakeAt,
+                   [&] { return closing_ || !compactions_.empty() || compactionRequested_; });
+    if (closing_) {
+      break;
+    }
+    if (compactions_.empty() && !compactionRequested_ && Clock::now() < wakeAt) {
+      continue;  // woken early by another hand-over: nothing for us yet
+    }
+    // Writers keep taking the connection while we wait for it unless told to stand back.
+    compactorWaiting_ = true;
+    cv_.wait(lock, [&] { return !busy_ || closing_; });
+    compactorWaiting_ = false;
+    if (closing_) {
+      break;
+    }
+    busy_ = true;
+    compactionRequested_ = false;
     std::unique_ptr<CompactRequest> request;
-    {
-      std::unique_lock lock(mu_);
-      auto wakeAt = options_.autoCompact ? lastCompaction_ + options_.compactInterval
-                                         : Clock::time_point::max();
-      cv_.wait_until(lock, wakeAt,
-                     [&] { return closing_ || !queue_.empty() || !compactions_.empty(); });
-      while (!queue_.empty() && batch.size() < options_.maxBatch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      if (batch.empty() && !compactions_.empty()) {
-        request = std::move(compactions_.front());
-        compactions_.pop_front();
-      }
-      if (closing_ && batch.empty() && !request) {
-        break;
-      }
+    if (!compactions_.empty()) {
+      request = std::move(compactions_.front());
+      compactions_.pop_front();
     }
-    if (!batch.empty()) {
-      runBatch(batch);
-    } else if (request) {
+    lock.unlock();
+    if (request) {
       request->done.set_value(compactTo(request->revision));
+    } else if (options_.autoCompact) {
+      autoCompact(Clock::now());
     }
-    if (!options_.autoCompact) {
-      continue;
-    }
-    auto now = Clock::now();
-    Revision target = autoCompactTarget(now);
-    Revision backlog = target - compacted();
-    bool due = now - lastCompaction_ >= options_.compactInterval;
-    if (backlog > 0 && (due || backlog >= std::max<Revision>(options_.retainRevisions / 2, 1))) {
-      // One chunk per turn keeps writes flowing while a large backlog is worked off.
-      Revision step = std::min(target, compacted() + kCompactChunk);
-      Status s = compactChunk(compacted(), step);
-      if (!s.isOk()) {
-        TUG_LOG(kWarn, "store") << "automatic compaction to revision " << step
-                                << " failed: " << s.message();
-      } else if (step == target) {
-        reclaimSpace();
-      }
-    } else if (due && writtenSinceReclaim_) {
-      // A quiet store still shrinks its WAL back to nothing.
-      reclaimSpace();
-    }
-    if (due) {
-      lastCompaction_ = now;
-    }
+    lock.lock();
+    releaseLocked();
   }
+  for (auto& request : compactions_) {
+    request->done.set_value(unavailable("datastore is closed"));
+  }
+  compactions_.clear();
+  stopped_ = true;
+  wakeNextLocked();  // writes held back for us may go on
 }
 
-void Writer::runBatch(std::vector<std::unique_ptr<Op>>& ops) {
+bool Writer::compactionWanted(Clock::time_point now) const {
+  Revision backlog = autoCompactTarget(now) - compacted();
+  bool due = now - lastCompaction_ >= options_.compactInterval;
+  return (backlog > 0 && (due || backlog >= std::max<Revision>(options_.retainRevisions / 2, 1))) ||
+         (due && writtenSinceReclaim_);
+}
+
+void Writer::autoCompact(Clock::time_point now) {
+  Revision target = autoCompactTarget(now);
+  if (target > compacted()) {
+    // One chunk per turn keeps writes flowing while a large backlog is worked off.
+    Revision step = std::min(target, compacted() + kCompactChunk);
+    Status s = compactChunk(compacted(), step);
+    if (!s.isOk()) {
+      TUG_LOG(kWarn, "store") << "automatic compaction to revision " << step
+                              << " failed: " << s.message();
+    } else if (step == target) {
+      reclaimSpace();
+    }
+  } else if (writtenSinceReclaim_) {
+    // A quiet store still shrinks its WAL back to nothing.
+    reclaimSpace();
+  }
+  lastCompaction_ = now;
+}
+
+void Writer::runBatch(const std::vector<Op*>& ops) {
   ++transactions_;
   writes_ += static_cast<int64_t>(ops.size());
   std::vector<Result<KeyValue>> results;
@@ -165,7 +219,7 @@ void Writer::runBatch(std::vector<std::unique_ptr<Op>>& ops) {
   Revision rev = current();
   Status storageError = db_->exec("BEGIN IMMEDIATE");
   if (storageError.isOk()) {
-    for (auto& op : ops) {
+    for (Op* op : ops) {
       if (!apply(*op, rev, events, results, storageError)) {
         break;
       }
@@ -180,8 +234,8 @@ void Writer::runBatch(std::vector<std::unique_ptr<Op>>& ops) {
     }
     TUG_LOG(kError, "store") << "write of " << ops.size()
                              << " change(s) failed: " << storageError.message();
-    for (auto& op : ops) {
-      op->done.set_value(storageError);
+    for (Op* op : ops) {
+      op->result = storageError;
     }
     return;
   }
@@ -192,7 +246,7 @@ void Writer::runBatch(std::vector<std::unique_ptr<Op>>& ops) {
     hub_->publish(std::move(events), rev);
   }
   for (size_t i = 0; i < ops.size(); ++i) {
-    ops[i]->done.set_value(std::move(results[i]));
+    ops[i]->result = std::move(results[i]);
   }
 }
 

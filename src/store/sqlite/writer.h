@@ -17,11 +17,12 @@
 
 namespace tug::store::sqlite {
 
-// The single writer. Every write goes through one thread and one connection; writes that arrive
-// while a transaction commits wait together and share the next transaction (group commit), so
-// one fsync acknowledges many writes. A write is acknowledged only after its COMMIT returned,
-// and published to watchers before it is acknowledged. The same thread runs compaction between
-// batches. Thread-safe.
+// The single writer: one connection, used by one thread at a time. Writes queue up; the caller at
+// the head of the queue becomes the leader and commits everything queued behind it in one
+// transaction (group commit), so one fsync acknowledges many writes, and a lone writer commits
+// on its own thread without waiting for another to wake. A write is acknowledged only after its
+// COMMIT returned, and published to watchers before it is acknowledged. A background thread
+// takes the same connection between batches to compact. Thread-safe.
 class Writer {
  public:
   enum class Kind { kCreate, kUpdate, kDelete };
@@ -50,7 +51,9 @@ class Writer {
     std::string key;
     std::string value;
     Revision expected;
-    std::promise<Result<KeyValue>> done;
+    Result<KeyValue> result = unavailable("not written");
+    bool done = false;             // guarded by mu_
+    std::condition_variable wake;  // signalled when done or when this op heads the queue
   };
   struct CompactRequest {
     Revision revision;
@@ -63,11 +66,15 @@ class Writer {
     std::string value;
   };
 
-  // Queues `request` for the writer thread and waits for its answer.
-  template <typename Request, typename Answer>
-  Answer submit(std::deque<std::unique_ptr<Request>>& queue, std::unique_ptr<Request> request);
+  // The compaction thread's loop.
   void run();
-  void runBatch(std::vector<std::unique_ptr<Op>>& ops);
+  // REQUIRES: mu_ held. Gives the connection up: wakes the next leader and the compactor.
+  void releaseLocked();
+  // REQUIRES: mu_ held. Wakes the head of the queue and everyone waiting on cv_.
+  void wakeNextLocked();
+  void runBatch(const std::vector<Op*>& ops);
+  bool compactionWanted(std::chrono::steady_clock::time_point now) const;
+  void autoCompact(std::chrono::steady_clock::time_point now);
   // Applies one op inside the open transaction. Returns false on a storage error, which fails
   // the whole batch; a rejected op (conflict, missing key) returns true with its result set.
   bool apply(Op& op, Revision& rev, std::vector<EventPtr>& events,
@@ -89,13 +96,18 @@ class Writer {
   std::atomic<Revision> compacted_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::unique_ptr<Op>> queue_;            // guarded by mu_
+  std::condition_variable cv_;  // the compactor and close() wait here
+  std::deque<Op*> queue_;                                    // guarded by mu_
   std::deque<std::unique_ptr<CompactRequest>> compactions_;  // guarded by mu_
-  bool closing_ = false;                             // guarded by mu_
+  bool busy_ = false;     // guarded by mu_; a leader or the compactor holds the connection
+  bool compactorWaiting_ = false;     // guarded by mu_; new leaders wait while it is set
+  bool compactionRequested_ = false;  // guarded by mu_; a leader saw history to forget
+  bool closing_ = false;  // guarded by mu_
+  bool stopped_ = false;  // guarded by mu_
   std::thread thread_;
 
-  // Writer thread only: when revisions were committed, to keep history by age.
+  // Whoever holds the connection (busy_) owns the rest; mu_ orders the hand-overs.
+  // When revisions were committed, to keep history by age.
   std::deque<std::pair<std::chrono::steady_clock::time_point, Revision>> commitTimes_;
   std::chrono::steady_clock::time_point lastCompaction_;
   bool writtenSinceReclaim_ = false;
