@@ -10,6 +10,7 @@ PACKAGES="
   ninja-build
   pkg-config
   libsqlite3-dev
+  libssl-dev
   libyaml-cpp-dev
   nlohmann-json3-dev
   catch2
