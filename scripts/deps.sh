@@ -11,6 +11,8 @@ PACKAGES="
   pkg-config
   libsqlite3-dev
   libssl-dev
+  libcpp-httplib-dev
+  openssl
   libyaml-cpp-dev
   nlohmann-json3-dev
   catch2

@@ -30,6 +30,7 @@ enum class FlagKind {
   kSize,      // bytes, plain or with a Kubernetes suffix: "1024", "512Mi", "2Gi", "1G"
   kEnum,      // one of FlagSpec::choices
   kList,      // repeatable strings; in a config file a sequence, and `key+:` appends
+  kFileMode,  // octal permission bits: "0600", "644"
 };
 
 struct FlagSpec {
@@ -43,6 +44,7 @@ struct FlagSpec {
   std::string_view env;                   // environment variable that may set it, or empty
   std::vector<std::string_view> choices;  // kEnum only
   std::optional<int64_t> minimum;         // kInt and kSize
+  std::optional<int64_t> maximum;         // kInt and kSize
   bool allowEmpty = true;                 // kString: whether "" is a valid value
   bool commandLineOnly = false;           // not accepted as a config file key
 };

@@ -17,6 +17,12 @@ struct ServerOptions {
   std::string logFile;  // empty: stderr
   std::vector<std::string> configFiles;
 
+  int httpsListenPort = 6443;  // 0: any free port
+  std::string bindAddress;
+  std::vector<std::string> tlsSans;
+  std::string writeKubeconfig;
+  int writeKubeconfigMode = 0600;
+
   std::string datastoreDurability;  // "full" or "normal"
   Duration datastoreRetention{0};
   int64_t datastoreRetainRevisions = 0;

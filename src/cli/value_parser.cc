@@ -185,6 +185,9 @@ Result<Value> parseValue(const FlagSpec& spec, std::string_view text) {
     if (spec.minimum && v < *spec.minimum) {
       return invalid("must be at least " + std::to_string(*spec.minimum));
     }
+    if (spec.maximum && v > *spec.maximum) {
+      return invalid("must be at most " + std::to_string(*spec.maximum));
+    }
     return Value(v);
   };
   switch (spec.kind) {
@@ -209,6 +212,18 @@ Result<Value> parseValue(const FlagSpec& spec, std::string_view text) {
     case FlagKind::kDuration: {
       Result<Duration> d = parseDuration(text);
       return d.ok() ? Result<Value>(Value(*d)) : Result<Value>(d.status());
+    }
+    case FlagKind::kFileMode: {
+      int64_t mode = 0;
+      bool ok = !text.empty() && text.size() <= 4;
+      for (char c : text) {
+        ok = ok && c >= '0' && c <= '7';
+        mode = mode * 8 + (c - '0');
+      }
+      if (!ok || mode > 0777) {
+        return invalid("not an octal file mode (e.g. 0600, 644)");
+      }
+      return Value(mode);
     }
     case FlagKind::kEnum: {
       std::string list;

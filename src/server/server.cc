@@ -1,12 +1,18 @@
 #include "server/server.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 
-#include "common/shutdown_signals.h"
+#include "apiserver/apiserver.h"
 #include "cli/value_parser.h"
 #include "cli/version.h"
 #include "common/log.h"
+#include "common/shutdown_signals.h"
+#include "pki/kubeconfig.h"
+#include "pki/file_io.h"
+#include "pki/pki.h"
 #include "server/data_dir.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -48,6 +54,85 @@ Result<store::StorePtr> openStore(const cli::ServerOptions& o, const std::string
   return store::openSqlite(storeOpts);
 }
 
+std::string hostname() {
+  char buf[256] = {};
+  return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("localhost");
+}
+
+// The URL the admin kubeconfig points at: a wildcard bind is reached over loopback.
+std::string serverUrl(const std::string& bindAddress, int port) {
+  std::string host = bindAddress;
+  if (host == "0.0.0.0" || host.empty()) {
+    host = "127.0.0.1";
+  } else if (host == "::") {
+    host = "[::1]";
+  } else if (host.find(':') != std::string::npos) {
+    host = "[" + host + "]";
+  }
+  return "https://" + host + ":" + std::to_string(port);
+}
+
+apiserver::HealthChecks healthChecks(store::Store& store) {
+  apiserver::HealthChecks h;
+  h.add("ping", [] { return Status::ok(); });
+  h.add("datastore", [&store]() -> Status {
+    // A read that finds nothing proves the datastore answers.
+    auto r = store.get("/registry/health");
+    return r.ok() || r.status().code() == Code::kNotFound ? Status::ok() : r.status();
+  });
+  return h;
+}
+
+Status writeAdminKubeconfig(const cli::ServerOptions& o, const pki::PkiFiles& files, int port) {
+  auto ca = pki::readWholeFile(files.serverCaCert);
+  auto cert = pki::readWholeFile(files.adminCert);
+  auto key = pki::readWholeFile(files.adminKey);
+  for (auto* r : {&ca, &cert, &key}) {
+    if (!r->ok()) {
+      return r->status();
+    }
+  }
+  pki::Kubeconfig k{serverUrl(o.bindAddress, port), *ca, *cert, *key};
+  return pki::writeKubeconfig(o.writeKubeconfig, static_cast<mode_t>(o.writeKubeconfigMode), k).wrap("writing the admin kubeconfig");
+}
+
+// Certificates, then the HTTPS API on its port, then the admin kubeconfig that points at it.
+Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOptions& o,
+                                                             const std::string& dataDir,
+                                                             store::Store& store) {
+  pki::PkiOptions pkiOptions;
+  pkiOptions.dataDir = dataDir;
+  pkiOptions.hostname = hostname();
+  pkiOptions.tlsSans = o.tlsSans;
+  if (o.bindAddress != "0.0.0.0" && o.bindAddress != "::") {
+    pkiOptions.nodeIps.push_back(o.bindAddress);
+  }
+  auto files = pki::ensurePki(pkiOptions);
+  if (!files.ok()) {
+    return files.status();
+  }
+  for (const std::string& f : files->written) {
+    TUG_LOG(kInfo, kLog) << "wrote " << f;
+  }
+  apiserver::ApiServerOptions apiOptions;
+  apiOptions.bindAddress = o.bindAddress;
+  apiOptions.port = o.httpsListenPort;
+  apiOptions.certFile = files->servingCert;
+  apiOptions.keyFile = files->servingKey;
+  apiOptions.clientCaFile = files->clientCaCert;
+  auto api = std::make_unique<apiserver::ApiServer>(apiOptions, apiserver::Authenticator(),
+                                                     healthChecks(store));
+  auto port = api->start();
+  if (!port.ok()) {
+    return port.status();
+  }
+  if (Status s = writeAdminKubeconfig(o, *files, *port); !s.isOk()) {
+    return s;
+  }
+  TUG_LOG(kInfo, kLog) << "admin kubeconfig written to " << o.writeKubeconfig;
+  return api;
+}
+
 }  // namespace
 
 Status run(const cli::ServerOptions& options) {
@@ -70,6 +155,11 @@ Status run(const cli::ServerOptions& options) {
   }
   TUG_LOG(kInfo, kLog) << "tug " << cli::shortVersion() << ", data dir " << dataDir
                        << ", datastore at revision " << (*store)->currentRevision();
+  auto api = startApiServer(options, dataDir, **store);
+  if (!api.ok()) {
+    (*store)->close();
+    return api.status();
+  }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -79,6 +169,7 @@ Status run(const cli::ServerOptions& options) {
   if (signal.ok()) {
     TUG_LOG(kInfo, kLog) << "received " << signalName(*signal) << ", shutting down";
   }
+  (*api)->stop();
   (*store)->close();
   TUG_LOG(kInfo, kLog) << "stopped";
   return signal.status();

@@ -36,14 +36,23 @@ def error_lines(result):
     return result.stderr.splitlines()
 
 
+def loopback(workdir, name="server"):
+    """Flags that keep a test server on loopback, on a free port, with its kubeconfig in
+    `workdir` (never /etc/tug)."""
+    return ["--https-listen-port", "0", "--bind-address", "127.0.0.1",
+            "--write-kubeconfig", os.path.join(workdir, name + ".kubeconfig")]
+
+
 class Server:
     """A `tug server` process whose stderr goes to a file (a pipe could fill up and block it)."""
 
     def __init__(self, workdir, *args, name="server"):
         self.stderr_path = os.path.join(workdir, name + ".stderr")
+        self.kubeconfig = os.path.join(workdir, name + ".kubeconfig")
         self._stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([TUG, "server", *args], stdout=subprocess.DEVNULL,
-                                     stderr=self._stderr, env=clean_env())
+        self.proc = subprocess.Popen([TUG, "server", *loopback(workdir, name), *args],
+                                     stdout=subprocess.DEVNULL, stderr=self._stderr,
+                                     env=clean_env())
 
     def output(self):
         with open(self.stderr_path) as f:
@@ -213,7 +222,8 @@ class ServerTest(TugTestCase):
         self.assertTrue(os.path.exists(os.path.join(db, "state.db")))
         self.assertEqual(stat.S_IMODE(os.stat(db).st_mode), 0o700)
 
-        second = tug("server", "--data-dir", data, "-c", self.config)
+        second = tug("server", *loopback(self.tmp, "second"), "--data-dir", data, "-c",
+                     self.config)
         self.assert_one_error_line(second, 1, "in use", "another tug server")
         self.assertIsNone(first.proc.poll(), "the first server died:\n" + first.output())
 
@@ -262,11 +272,11 @@ class ServerTest(TugTestCase):
     def test_unusable_data_dir_fails_with_one_line(self):
         blocker = os.path.join(self.tmp, "a-file")
         write(blocker, "")
-        r = tug("server", "-c", self.config, "--data-dir", blocker)
+        r = tug("server", *loopback(self.tmp), "-c", self.config, "--data-dir", blocker)
         self.assert_one_error_line(r, 1, blocker)
 
     def test_unwritable_log_file_fails_with_one_line(self):
-        r = tug("server", "-c", self.config, "-d", os.path.join(self.tmp, "d"),
+        r = tug("server", *loopback(self.tmp), "-c", self.config, "-d", os.path.join(self.tmp, "d"),
                 "--log", os.path.join(self.tmp, "no", "such", "dir", "tug.log"))
         self.assert_one_error_line(r, 1, "cannot open log file")
 

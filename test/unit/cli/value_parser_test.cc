@@ -98,6 +98,19 @@ TEST_CASE("parseValue checks what the flag's row demands", "[cli][value]") {
     FlagSpec n{.name = "n", .kind = FlagKind::kInt, .minimum = 0};
     CHECK(tug::cli::parseValue(n, "-1").status().message() == "must be at least 0");
     CHECK(std::get<int64_t>(*tug::cli::parseValue(n, "0")) == 0);
+    FlagSpec port{.name = "port", .kind = FlagKind::kInt, .minimum = 0, .maximum = 65535};
+    CHECK(tug::cli::parseValue(port, "65536").status().message() == "must be at most 65535");
+    CHECK(std::get<int64_t>(*tug::cli::parseValue(port, "65535")) == 65535);
+  }
+  SECTION("file modes are octal permission bits") {
+    FlagSpec mode{.name = "mode", .kind = FlagKind::kFileMode};
+    CHECK(std::get<int64_t>(*tug::cli::parseValue(mode, "0600")) == 0600);
+    CHECK(std::get<int64_t>(*tug::cli::parseValue(mode, "644")) == 0644);
+    for (const char* bad : {"", "rw-r", "0800", "10000", "-1", "07777"}) {
+      INFO(bad);
+      CHECK(tug::cli::parseValue(mode, bad).status().message() ==
+            "not an octal file mode (e.g. 0600, 644)");
+    }
   }
   SECTION("a string may be required non-empty") {
     FlagSpec dir{.name = "dir", .allowEmpty = false};

@@ -1,0 +1,154 @@
+#include "apiserver/apiserver.h"
+
+#include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <cstring>
+
+#include "apiserver/status_response.h"
+#include "apiserver/version_info.h"
+#include "common/log.h"
+
+namespace tug::apiserver {
+namespace {
+
+constexpr const char* kLog = "apiserver";
+
+std::string opensslError() {
+  unsigned long e = ERR_get_error();
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return buf;
+}
+
+// TLS 1.2+, our serving certificate, and optional client certificates checked against the
+// client CA: a certificate that does not verify fails the handshake, none at all is fine.
+bool setUpTls(SSL_CTX& ctx, const ApiServerOptions& o, std::string* error) {
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_use_certificate_chain_file(&ctx, o.certFile.c_str()) != 1) {
+    *error = "loading serving certificate " + o.certFile + ": " + opensslError();
+    return false;
+  }
+  if (SSL_CTX_use_PrivateKey_file(&ctx, o.keyFile.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(&ctx) != 1) {
+    *error = "loading serving key " + o.keyFile + ": " + opensslError();
+    return false;
+  }
+  if (SSL_CTX_load_verify_locations(&ctx, o.clientCaFile.c_str(), nullptr) != 1) {
+    *error = "loading client CA " + o.clientCaFile + ": " + opensslError();
+    return false;
+  }
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.clientCaFile.c_str());
+  if (names != nullptr) {
+    SSL_CTX_set_client_CA_list(&ctx, names);
+  }
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+  return true;
+}
+
+void sendJson(httplib::Response& res, int code, const nlohmann::json& body) {
+  res.status = code;
+  res.set_content(body.dump(), "application/json");
+}
+
+void sendStatus(httplib::Response& res, const Status& s) {
+  sendJson(res, httpCode(s.code()), statusObject(s));
+}
+
+std::vector<std::string> queryValues(const httplib::Request& req, const char* key) {
+  std::vector<std::string> out;
+  auto [begin, end] = req.params.equal_range(key);
+  for (auto it = begin; it != end; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+ApiServer::ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health)
+    : options_(std::move(options)),
+      authenticator_(std::move(authenticator)),
+      health_(std::move(health)) {}
+
+ApiServer::~ApiServer() { stop(); }
+
+Result<int> ApiServer::start() {
+  std::string tlsError;
+  http_ = std::make_unique<httplib::SSLServer>(
+      [&](SSL_CTX& ctx) { return setUpTls(ctx, options_, &tlsError); });
+  if (!http_->is_valid()) {
+    return internalError(tlsError.empty() ? "cannot set up TLS" : tlsError);
+  }
+  size_t threads = options_.threads;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_keep_alive_max_count(1000);
+  http_->set_keep_alive_timeout(60);
+  routes();
+  int port = options_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(options_.bindAddress);
+  } else if (!http_->bind_to_port(options_.bindAddress, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return unavailable("cannot listen on " + options_.bindAddress + ":" +
+                       std::to_string(options_.port) + ": " + std::strerror(errno));
+  }
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  TUG_LOG(kInfo, kLog) << "serving HTTPS on " << options_.bindAddress << ":" << port;
+  return port;
+}
+
+void ApiServer::stop() {
+  if (http_) {
+    http_->stop();
+  }
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void ApiServer::routes() {
+  httplib::SSLServer& s = *http_;
+  s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
+    sendJson(res, 200, versionInfo());
+  });
+  for (const char* endpoint : {"healthz", "livez", "readyz"}) {
+    auto handler = [this, endpoint](const httplib::Request& req, httplib::Response& res) {
+      std::string only = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+      auto answer = health_.run(endpoint, only, req.has_param("verbose"),
+                                queryValues(req, "exclude"));
+      res.status = answer.code;
+      res.set_content(answer.body, "text/plain; charset=utf-8");
+    };
+    s.Get(std::string("/") + endpoint, handler);
+    s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
+  }
+  // Everything else needs a user; the API itself is served by the handlers added here later.
+  auto authenticated = [this](const httplib::Request& req, httplib::Response& res) {
+    auto user = authenticator_.authenticate(
+        Credentials{req.ssl, req.get_header_value("Authorization")});
+    if (!user.ok()) {
+      sendStatus(res, user.status());
+      return;
+    }
+    if (!user->authenticated) {
+      sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
+      return;
+    }
+    sendStatus(res, notFound("the server could not find the requested resource"));
+  };
+  s.Get(".*", authenticated);
+  s.Post(".*", authenticated);
+  s.Put(".*", authenticated);
+  s.Patch(".*", authenticated);
+  s.Delete(".*", authenticated);
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    sendStatus(res, internalError("internal error"));
+  });
+}
+
+}  // namespace tug::apiserver

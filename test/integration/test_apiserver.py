@@ -1,0 +1,183 @@
+"""`tug server` serves HTTPS: certificates, the admin kubeconfig, health, version and
+authentication, checked with the real kubectl and Python's own TLS client.
+
+Every server here listens on 127.0.0.1 on a free port and writes its kubeconfig to a
+temporary directory.
+"""
+
+import base64
+import json
+import os
+import re
+import shutil
+import ssl
+import stat
+import subprocess
+import tempfile
+import unittest
+import urllib.error
+import urllib.request
+
+from test_cli import Server, TUG, clean_env, write
+
+SERVING = re.compile(r"serving HTTPS on 127\.0\.0\.1:(\d+)")
+STARTED = re.compile(r"INFO  server: started in \d+ms")
+KUBECTL = shutil.which("kubectl")
+
+
+class ApiServerTestCase(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="tug-apiserver-test-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.config = os.path.join(self.tmp, "config.yaml")
+        write(self.config, "")
+        self.data = os.path.join(self.tmp, "data")
+        self.tls = os.path.join(self.data, "server", "tls")
+
+    def start(self, *args, name="server"):
+        server = Server(self.tmp, "-c", self.config, "-d", self.data, *args, name=name)
+        self.addCleanup(server.kill)
+        log = server.wait_for(STARTED)
+        server.port = int(SERVING.search(log).group(1))
+        return server
+
+    def context(self, client_cert=True, **kw):
+        ctx = ssl.create_default_context(cafile=os.path.join(self.tls, "server-ca.crt"))
+        for key, value in kw.items():
+            setattr(ctx, key, value)
+        if client_cert:
+            ctx.load_cert_chain(os.path.join(self.tls, "client-admin.crt"),
+                                os.path.join(self.tls, "client-admin.key"))
+        return ctx
+
+    def get(self, server, path, ctx, headers=None):
+        """Returns (code, content type, body) without raising on HTTP errors."""
+        req = urllib.request.Request("https://127.0.0.1:%d%s" % (server.port, path),
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+                return r.status, r.headers.get("Content-Type"), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read().decode()
+
+    def kubectl(self, server, *args):
+        return subprocess.run([KUBECTL, "--kubeconfig", server.kubeconfig, *args],
+                              capture_output=True, text=True, timeout=30, env=clean_env())
+
+
+class ServingTest(ApiServerTestCase):
+    def test_health_and_version_are_public(self):
+        server = self.start()
+        anon = self.context(client_cert=False)
+        self.assertEqual(self.get(server, "/healthz", anon)[::2], (200, "ok"))
+        self.assertEqual(self.get(server, "/livez", anon)[::2], (200, "ok"))
+        code, _, body = self.get(server, "/readyz?verbose", anon)
+        self.assertEqual(code, 200)
+        self.assertIn("[+]ping ok\n", body)
+        self.assertIn("[+]datastore ok\n", body)
+        self.assertTrue(body.endswith("readyz check passed\n"), body)
+        self.assertEqual(self.get(server, "/healthz/datastore", anon)[::2], (200, "ok"))
+        code, ctype, body = self.get(server, "/version", anon)
+        self.assertEqual(code, 200)
+        self.assertEqual(ctype, "application/json")
+        version = json.loads(body)
+        self.assertEqual((version["major"], version["minor"]), ("1", "31"))
+        self.assertRegex(version["gitVersion"], r"^v1\.31\.\d+\+tug")
+
+    def test_anonymous_requests_get_401_status(self):
+        server = self.start()
+        code, ctype, body = self.get(server, "/api", self.context(client_cert=False))
+        self.assertEqual(code, 401)
+        self.assertEqual(ctype, "application/json")
+        status = json.loads(body)
+        self.assertEqual(status["kind"], "Status")
+        self.assertEqual(status["reason"], "Unauthorized")
+        self.assertEqual(status["code"], 401)
+        code, _, body = self.get(server, "/api", self.context(client_cert=False),
+                                 {"Authorization": "Bearer not-a-token"})
+        self.assertEqual(code, 401)
+
+    def test_admin_certificate_authenticates(self):
+        server = self.start()
+        # No API resources are served yet: an authenticated request reaches the router.
+        code, _, body = self.get(server, "/api/v1/nosuch", self.context())
+        self.assertEqual(code, 404)
+        self.assertEqual(json.loads(body)["reason"], "NotFound")
+
+    def test_old_tls_and_foreign_certificates_are_refused(self):
+        server = self.start()
+        old = self.context(client_cert=False, maximum_version=ssl.TLSVersion.TLSv1_1,
+                           minimum_version=ssl.TLSVersion.TLSv1)
+        with self.assertRaises((ssl.SSLError, urllib.error.URLError, ConnectionError)):
+            self.get(server, "/healthz", old)
+        # A client certificate from a CA the server does not trust ends the handshake.
+        other = os.path.join(self.tmp, "other")
+        os.makedirs(other)
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj",
+                        "/CN=mallory/O=system:masters", "-keyout",
+                        os.path.join(other, "k.pem"), "-out", os.path.join(other, "c.pem")],
+                       check=True, capture_output=True)
+        foreign = self.context(client_cert=False)
+        foreign.load_cert_chain(os.path.join(other, "c.pem"), os.path.join(other, "k.pem"))
+        with self.assertRaises((ssl.SSLError, urllib.error.URLError, ConnectionError)):
+            self.get(server, "/api", foreign)
+
+
+class KubeconfigTest(ApiServerTestCase):
+    def test_kubeconfig_is_private_and_works_with_kubectl(self):
+        server = self.start()
+        self.assertEqual(stat.S_IMODE(os.stat(server.kubeconfig).st_mode), 0o600)
+        for key in ["server-ca.key", "client-ca.key", "serving-kube-apiserver.key",
+                    "client-admin.key", "service.key"]:
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(self.tls, key)).st_mode), 0o600,
+                             key)
+        if KUBECTL is None:
+            self.skipTest("kubectl is not installed")
+        r = self.kubectl(server, "version", "-o", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        versions = json.loads(r.stdout)
+        self.assertRegex(versions["serverVersion"]["gitVersion"], r"^v1\.31\.")
+        r = self.kubectl(server, "config", "view", "--raw", "-o", "json")
+        cfg = json.loads(r.stdout)
+        self.assertEqual(cfg["clusters"][0]["cluster"]["server"],
+                         "https://127.0.0.1:%d" % server.port)
+        ca = base64.b64decode(cfg["clusters"][0]["cluster"]["certificate-authority-data"])
+        with open(os.path.join(self.tls, "server-ca.crt"), "rb") as f:
+            self.assertEqual(ca, f.read())
+
+    def test_kubeconfig_mode_flag(self):
+        server = self.start("--write-kubeconfig-mode", "0644")
+        self.assertEqual(stat.S_IMODE(os.stat(server.kubeconfig).st_mode), 0o644)
+
+    def test_bad_kubeconfig_mode_is_one_line(self):
+        r = subprocess.run([TUG, "server", "-c", self.config, "-d", self.data,
+                            "--https-listen-port", "0", "--bind-address", "127.0.0.1",
+                            "--write-kubeconfig", os.path.join(self.tmp, "k.yaml"),
+                            "--write-kubeconfig-mode", "rw-r"],
+                           capture_output=True, text=True, timeout=30, env=clean_env())
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("--write-kubeconfig-mode", lines[0])
+
+    def test_restart_keeps_the_certificates(self):
+        first = self.start(name="first")
+        with open(os.path.join(self.tls, "server-ca.crt"), "rb") as f:
+            ca = f.read()
+        with open(os.path.join(self.tls, "serving-kube-apiserver.crt"), "rb") as f:
+            serving = f.read()
+        self.assertEqual(first.stop(), 0, first.output())
+        second = self.start(name="second")
+        with open(os.path.join(self.tls, "server-ca.crt"), "rb") as f:
+            self.assertEqual(f.read(), ca)
+        with open(os.path.join(self.tls, "serving-kube-apiserver.crt"), "rb") as f:
+            self.assertEqual(f.read(), serving)
+        code, _, _ = self.get(second, "/healthz", self.context())
+        self.assertEqual(code, 200)
+
+
+if __name__ == "__main__":
+    if not TUG or not os.access(TUG, os.X_OK):
+        raise SystemExit("TUG_BIN must name the tug executable")
+    unittest.main(verbosity=2)
