@@ -6,7 +6,8 @@
 
 #include <cstring>
 
-#include "apiserver/status_response.h"
+#include "apiserver/response.h"
+#include "apiserver/routes.h"
 #include "apiserver/version_info.h"
 #include "common/log.h"
 
@@ -48,15 +49,6 @@ bool setUpTls(SSL_CTX& ctx, const ApiServerOptions& o, std::string* error) {
   return true;
 }
 
-void sendJson(httplib::Response& res, int code, const nlohmann::json& body) {
-  res.status = code;
-  res.set_content(body.dump(), "application/json");
-}
-
-void sendStatus(httplib::Response& res, const Status& s) {
-  sendJson(res, httpCode(s.code()), statusObject(s));
-}
-
 std::vector<std::string> queryValues(const httplib::Request& req, const char* key) {
   std::vector<std::string> out;
   auto [begin, end] = req.params.equal_range(key);
@@ -68,10 +60,12 @@ std::vector<std::string> queryValues(const httplib::Request& req, const char* ke
 
 }  // namespace
 
-ApiServer::ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health)
+ApiServer::ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health,
+                     std::vector<RouteInstaller> installers)
     : options_(std::move(options)),
       authenticator_(std::move(authenticator)),
-      health_(std::move(health)) {}
+      health_(std::move(health)),
+      installers_(std::move(installers)) {}
 
 ApiServer::~ApiServer() { stop(); }
 
@@ -127,25 +121,19 @@ void ApiServer::routes() {
     s.Get(std::string("/") + endpoint, handler);
     s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
   }
-  // Everything else needs a user; the API itself is served by the handlers added here later.
-  auto authenticated = [this](const httplib::Request& req, httplib::Response& res) {
-    auto user = authenticator_.authenticate(
-        Credentials{req.ssl, req.get_header_value("Authorization")});
-    if (!user.ok()) {
-      sendStatus(res, user.status());
-      return;
-    }
-    if (!user->authenticated) {
-      sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
-      return;
-    }
+  Routes api(s, authenticator_);
+  for (const RouteInstaller& install : installers_) {
+    install(api);
+  }
+  // Whatever no installer claimed: still 401 for strangers, then 404.
+  auto notFoundHandler = [](const httplib::Request&, httplib::Response& res, const UserInfo&) {
     sendStatus(res, notFound("the server could not find the requested resource"));
   };
-  s.Get(".*", authenticated);
-  s.Post(".*", authenticated);
-  s.Put(".*", authenticated);
-  s.Patch(".*", authenticated);
-  s.Delete(".*", authenticated);
+  api.get(".*", notFoundHandler);
+  api.post(".*", notFoundHandler);
+  api.put(".*", notFoundHandler);
+  api.patch(".*", notFoundHandler);
+  api.del(".*", notFoundHandler);
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     sendStatus(res, internalError("internal error"));
   });

@@ -3,9 +3,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "apiserver/authenticator.h"
 #include "apiserver/health.h"
+#include "apiserver/routes.h"
 #include "common/status.h"
 
 namespace httplib {
@@ -30,7 +32,8 @@ struct ApiServerOptions {
 // needs an authenticated user.
 class ApiServer {
  public:
-  ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health);
+  ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health,
+            std::vector<RouteInstaller> installers = {});
   ~ApiServer();
 
   // Binds and starts serving on background threads. Returns the port bound.
@@ -44,6 +47,7 @@ class ApiServer {
   ApiServerOptions options_;
   Authenticator authenticator_;
   HealthChecks health_;
+  std::vector<RouteInstaller> installers_;
   std::unique_ptr<httplib::SSLServer> http_;
   std::thread thread_;
 };

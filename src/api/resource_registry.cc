@@ -1,0 +1,204 @@
+#include "api/resource_registry.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace tug::embedded {
+extern const std::string_view kApiResourcesJson;
+}
+
+namespace tug::api {
+namespace {
+
+std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = j.find(key); it != j.end()) {
+    for (const auto& s : *it) {
+      out.push_back(s.get<std::string>());
+    }
+  }
+  return out;
+}
+
+// Fills `g` from one group's JSON, turning "pods/status" entries into subresources.
+void readGroup(const nlohmann::json& jg, bool builtin, GroupInfo& g,
+               std::vector<std::unique_ptr<ResourceInfo>>& owned) {
+  g.name = jg.at("name").get<std::string>();
+  for (const auto& jv : jg.at("versions")) {
+    GroupVersionInfo v;
+    v.version = jv.at("version").get<std::string>();
+    std::vector<ResourceInfo*> mine;  // this version's resources, writable while reading
+    for (const auto& jr : jv.at("resources")) {
+      std::string name = jr.at("name").get<std::string>();
+      if (size_t slash = name.find('/'); slash != std::string::npos) {
+        std::string parent = name.substr(0, slash);
+        for (ResourceInfo* r : mine) {
+          if (r->resource == parent) {
+            r->subresources.push_back(SubresourceInfo{name.substr(slash + 1),
+                                                      jr.at("kind").get<std::string>(),
+                                                      jr.value("group", ""),
+                                                      jr.value("version", ""),
+                                                      strings(jr, "verbs")});
+          }
+        }
+        continue;
+      }
+      auto r = std::make_unique<ResourceInfo>();
+      r->group = g.name;
+      r->version = v.version;
+      r->resource = name;
+      r->singular = jr.value("singularName", "");
+      r->kind = jr.at("kind").get<std::string>();
+      r->namespaced = jr.at("namespaced").get<bool>();
+      r->verbs = strings(jr, "verbs");
+      r->shortNames = strings(jr, "shortNames");
+      r->categories = strings(jr, "categories");
+      r->storageVersionHash = jr.value("storageVersionHash", "");
+      r->builtin = builtin;
+      mine.push_back(r.get());
+      v.resources.push_back(r.get());
+      owned.push_back(std::move(r));
+    }
+    g.versions.push_back(std::move(v));
+  }
+}
+
+}  // namespace
+
+std::string ResourceInfo::groupVersion() const {
+  return group.empty() ? version : group + "/" + version;
+}
+
+bool ResourceInfo::hasVerb(std::string_view verb) const {
+  return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
+
+const SubresourceInfo* ResourceInfo::subresource(std::string_view name) const {
+  for (const auto& s : subresources) {
+    if (s.name == name) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+const ResourceRegistry& ResourceRegistry::builtin() {
+  static const std::unique_ptr<ResourceRegistry> kBuiltin = [] {
+    auto r = fromJson(embedded::kApiResourcesJson, /*builtin=*/true);
+    // The embedded table is part of the binary: failing to read it is a build defect.
+    if (!r.ok()) {
+      std::abort();
+    }
+    return std::move(*r);
+  }();
+  return *kBuiltin;
+}
+
+Result<std::unique_ptr<ResourceRegistry>> ResourceRegistry::fromJson(std::string_view json,
+                                                                     bool builtin) {
+  auto reg = std::make_unique<ResourceRegistry>();
+  try {
+    auto j = nlohmann::json::parse(json);
+    for (const auto& jg : j.at("groups")) {
+      GroupInfo g;
+      readGroup(jg, builtin, g, reg->owned_);
+      reg->groups_.push_back(std::move(g));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return invalid(std::string("resource table: ") + e.what());
+  }
+  return reg;
+}
+
+const GroupInfo* ResourceRegistry::group(std::string_view name) const {
+  for (const auto& g : groups_) {
+    if (g.name == name) {
+      return &g;
+    }
+  }
+  return nullptr;
+}
+
+const ResourceInfo* ResourceRegistry::find(std::string_view group, std::string_view version,
+                                           std::string_view resource) const {
+  const GroupInfo* g = this->group(group);
+  if (g == nullptr) {
+    return nullptr;
+  }
+  for (const auto& v : g->versions) {
+    if (v.version != version) {
+      continue;
+    }
+    for (const ResourceInfo* r : v.resources) {
+      if (r->resource == resource) {
+        return r;
+      }
+    }
+  }
+  return nullptr;
+}
+
+const ResourceInfo* ResourceRegistry::findKind(std::string_view group, std::string_view version,
+                                               std::string_view kind) const {
+  const GroupInfo* g = this->group(group);
+  if (g == nullptr) {
+    return nullptr;
+  }
+  for (const auto& v : g->versions) {
+    if (v.version != version) {
+      continue;
+    }
+    for (const ResourceInfo* r : v.resources) {
+      if (r->kind == kind) {
+        return r;
+      }
+    }
+  }
+  return nullptr;
+}
+
+const ResourceInfo* ResourceRegistry::resolve(std::string_view name) const {
+  std::string_view wantGroup;
+  bool groupGiven = false;
+  if (size_t dot = name.find('.'); dot != std::string_view::npos) {
+    wantGroup = name.substr(dot + 1);
+    name = name.substr(0, dot);
+    groupGiven = true;
+  }
+  for (const auto& g : groups_) {
+    if (groupGiven && g.name != wantGroup) {
+      continue;
+    }
+    // The preferred version comes first, so the first match is the one to use.
+    for (const auto& v : g.versions) {
+      for (const ResourceInfo* r : v.resources) {
+        bool match = r->resource == name || r->singular == name ||
+                     std::find(r->shortNames.begin(), r->shortNames.end(), name) !=
+                         r->shortNames.end();
+        if (match) {
+          return r;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string storageKey(const ResourceInfo& r, std::string_view ns, std::string_view name) {
+  std::string key = "/registry/";
+  if (!r.builtin) {
+    key += r.group;
+    key += '/';
+  }
+  key += r.resource;
+  key += '/';
+  if (!ns.empty()) {
+    key += ns;
+    key += '/';
+  }
+  key += name;
+  return key;
+}
+
+}  // namespace tug::api

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "apiserver/authenticator.h"
+#include "apiserver/user_info.h"
+
+namespace tug::apiserver {
+
+// A handler for a request whose user is authenticated.
+using Handler =
+    std::function<void(const httplib::Request&, httplib::Response&, const UserInfo& user)>;
+
+// Where API handlers are registered. Every route added here authenticates first: anonymous
+// requests and bad credentials get a 401 Status before the handler runs. Patterns are
+// httplib's regular expressions over the path, matched in the order they were added.
+class Routes {
+ public:
+  Routes(httplib::Server& server, const Authenticator& authenticator)
+      : server_(server), authenticator_(authenticator) {}
+
+  void get(const std::string& pattern, Handler h);
+  void post(const std::string& pattern, Handler h);
+  void put(const std::string& pattern, Handler h);
+  void patch(const std::string& pattern, Handler h);
+  void del(const std::string& pattern, Handler h);
+
+ private:
+  httplib::Server::Handler wrap(Handler h) const;
+
+  httplib::Server& server_;
+  const Authenticator& authenticator_;
+};
+
+// Adds a component's routes (discovery, resources, ...). Installed in order before the
+// catch-all that answers 404.
+using RouteInstaller = std::function<void(Routes&)>;
+
+}  // namespace tug::apiserver
