@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/help.h"
 #include "cli/invocation.h"
+#include "cli/kubectl_command.h"
 #include "cli/server_options.h"
 #include "cli/version.h"
 #include "server/server.h"
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   }
   if (help) {
     return print(tug::cli::commandHelp(*command));
+  }
+  if (command->id == tug::cli::kKubectl) {
+    // Everything after `kubectl` belongs to kubectl, --help included.
+    return fail(kFailed, tug::cli::execKubectl(std::span(args).subspan(1)).message());
   }
   auto invocation = tug::cli::parseInvocation(*command, std::span(args).subspan(1));
   if (!invocation.ok()) {

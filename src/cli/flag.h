@@ -19,6 +19,7 @@ enum Subcommand : uint32_t {
   kAgent = 1u << 1,
   kToken = 1u << 2,
   kVersion = 1u << 3,
+  kKubectl = 1u << 4,
 };
 using SubcommandMask = uint32_t;
 

@@ -146,6 +146,23 @@ class KubeconfigTest(ApiServerTestCase):
         with open(os.path.join(self.tls, "server-ca.crt"), "rb") as f:
             self.assertEqual(ca, f.read())
 
+    def test_tug_kubectl_uses_the_kubeconfig(self):
+        if KUBECTL is None:
+            self.skipTest("kubectl is not installed")
+        server = self.start()
+        env = dict(clean_env(), KUBECONFIG=server.kubeconfig)
+        r = subprocess.run([TUG, "kubectl", "version", "-o", "json"], capture_output=True,
+                           text=True, timeout=30, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(json.loads(r.stdout)["serverVersion"]["gitVersion"], r"^v1\.31\.")
+        # No kubectl on PATH: one line and a failure, not a crash.
+        env["PATH"] = self.tmp
+        r = subprocess.run([TUG, "kubectl", "get", "pods"], capture_output=True, text=True,
+                           timeout=30, env=env)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.splitlines(),
+                         ["tug: kubectl not found on PATH; install kubectl to use `tug kubectl`"])
+
     def test_kubeconfig_mode_flag(self):
         server = self.start("--write-kubeconfig-mode", "0644")
         self.assertEqual(stat.S_IMODE(os.stat(server.kubeconfig).st_mode), 0o644)
