@@ -120,8 +120,9 @@ const GroupInfo* ResourceRegistry::group(std::string_view name) const {
   return nullptr;
 }
 
-const ResourceInfo* ResourceRegistry::find(std::string_view group, std::string_view version,
-                                           std::string_view resource) const {
+const ResourceInfo* ResourceRegistry::findIn(
+    std::string_view group, std::string_view version,
+    const std::function<bool(const ResourceInfo&)>& match) const {
   const GroupInfo* g = this->group(group);
   if (g == nullptr) {
     return nullptr;
@@ -131,7 +132,7 @@ const ResourceInfo* ResourceRegistry::find(std::string_view group, std::string_v
       continue;
     }
     for (const ResourceInfo* r : v.resources) {
-      if (r->resource == resource) {
+      if (match(*r)) {
         return r;
       }
     }
@@ -139,23 +140,14 @@ const ResourceInfo* ResourceRegistry::find(std::string_view group, std::string_v
   return nullptr;
 }
 
+const ResourceInfo* ResourceRegistry::find(std::string_view group, std::string_view version,
+                                           std::string_view resource) const {
+  return findIn(group, version, [&](const ResourceInfo& r) { return r.resource == resource; });
+}
+
 const ResourceInfo* ResourceRegistry::findKind(std::string_view group, std::string_view version,
                                                std::string_view kind) const {
-  const GroupInfo* g = this->group(group);
-  if (g == nullptr) {
-    return nullptr;
-  }
-  for (const auto& v : g->versions) {
-    if (v.version != version) {
-      continue;
-    }
-    for (const ResourceInfo* r : v.resources) {
-      if (r->kind == kind) {
-        return r;
-      }
-    }
-  }
-  return nullptr;
+  return findIn(group, version, [&](const ResourceInfo& r) { return r.kind == kind; });
 }
 
 const ResourceInfo* ResourceRegistry::resolve(std::string_view name) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,9 @@ class ResourceRegistry {
   const ResourceInfo* resolve(std::string_view name) const;
 
  private:
+  const ResourceInfo* findIn(std::string_view group, std::string_view version,
+                             const std::function<bool(const ResourceInfo&)>& match) const;
+
   std::vector<std::unique_ptr<ResourceInfo>> owned_;
   std::vector<GroupInfo> groups_;
 };
