@@ -5,7 +5,10 @@
 #include <chrono>
 #include <filesystem>
 
+#include "api/resource_registry.h"
 #include "apiserver/apiserver.h"
+#include "apiserver/discovery_routes.h"
+#include "apiserver/resources.h"
 #include "cli/value_parser.h"
 #include "cli/version.h"
 #include "common/log.h"
@@ -120,8 +123,11 @@ Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOp
   apiOptions.certFile = files->servingCert;
   apiOptions.keyFile = files->servingKey;
   apiOptions.clientCaFile = files->clientCaCert;
-  auto api = std::make_unique<apiserver::ApiServer>(apiOptions, apiserver::Authenticator(),
-                                                     healthChecks(store));
+  auto api = std::make_unique<apiserver::ApiServer>(
+      apiOptions, apiserver::Authenticator(), healthChecks(store),
+      std::vector<apiserver::RouteInstaller>{
+          apiserver::discoveryRoutes(api::ResourceRegistry::builtin()),
+          apiserver::resourcesInstaller(store, api::ResourceRegistry::builtin())});
   auto port = api->start();
   if (!port.ok()) {
     return port.status();
@@ -155,6 +161,11 @@ Status run(const cli::ServerOptions& options) {
   }
   TUG_LOG(kInfo, kLog) << "tug " << cli::shortVersion() << ", data dir " << dataDir
                        << ", datastore at revision " << (*store)->currentRevision();
+  if (Status s = apiserver::bootstrapNamespaces(**store, api::ResourceRegistry::builtin());
+      !s.isOk()) {
+    (*store)->close();
+    return s;
+  }
   auto api = startApiServer(options, dataDir, **store);
   if (!api.ok()) {
     (*store)->close();

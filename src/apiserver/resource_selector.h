@@ -1,0 +1,60 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace tug::apiserver {
+
+// A label selector as kubectl and the python client send it in `labelSelector`:
+// comma-separated requirements `k`, `!k`, `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`,
+// `k>N`, `k<N`. Every requirement must hold; the empty selector matches everything.
+class LabelSelector {
+ public:
+  enum class Op { kExists, kNotExists, kEquals, kNotEquals, kIn, kNotIn, kGreater, kLess };
+  struct Requirement {
+    std::string key;
+    Op op = Op::kExists;
+    std::vector<std::string> values;
+  };
+
+  // BadRequest with the reason when the text does not parse.
+  static Result<LabelSelector> parse(std::string_view text);
+
+  bool empty() const { return requirements_.empty(); }
+  bool matches(const std::map<std::string, std::string>& labels) const;
+  const std::vector<Requirement>& requirements() const { return requirements_; }
+
+ private:
+  std::vector<Requirement> requirements_;
+};
+
+// A field selector limited to the fields every kind has: metadata.name and metadata.namespace,
+// with =, == and !=. Kind-specific fields (spec.nodeName, ...) come with their kinds.
+class FieldSelector {
+ public:
+  struct Requirement {
+    std::string field;
+    bool equals = true;
+    std::string value;
+  };
+
+  // BadRequest for bad syntax or a field other than the two above (upstream's wording).
+  static Result<FieldSelector> parse(std::string_view text);
+
+  bool empty() const { return requirements_.empty(); }
+  bool matches(const nlohmann::json& object) const;
+
+ private:
+  std::vector<Requirement> requirements_;
+};
+
+// metadata.labels of an object as a map; non-string values are skipped.
+std::map<std::string, std::string> objectLabels(const nlohmann::json& object);
+
+}  // namespace tug::apiserver

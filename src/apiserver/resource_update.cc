@@ -1,0 +1,145 @@
+#include <charconv>
+#include <functional>
+
+#include "apiserver/object_meta.h"
+#include "apiserver/resource_errors.h"
+#include "apiserver/resource_verbs.h"
+
+namespace tug::apiserver {
+namespace {
+
+// An unconditional update re-reads and retries when another write slips in between.
+constexpr int kUnconditionalAttempts = 16;
+
+// Turns the stored object into the one to write; may fail (400/422).
+using Mutation = std::function<Status(nlohmann::json& next, const nlohmann::json& current)>;
+
+// The resourceVersion a PUT body asks to replace; 0 when empty (unconditional).
+Result<store::Revision> bodyRevision(const nlohmann::json& obj) {
+  std::string rv = metaString(obj, "resourceVersion");
+  if (rv.empty()) {
+    return store::Revision{0};
+  }
+  store::Revision n = 0;
+  auto [ptr, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
+  if (ec != std::errc() || ptr != rv.data() + rv.size() || n <= 0) {
+    return badRequest("invalid resourceVersion \"" + rv + "\" in the object");
+  }
+  return n;
+}
+
+bool finalizersEmpty(const nlohmann::json& obj) {
+  auto m = obj.find("metadata");
+  if (m == obj.end()) {
+    return true;
+  }
+  auto f = m->find("finalizers");
+  return f == m->end() || !f->is_array() || f->empty();
+}
+
+// Parses the body and checks that it names the URL's object in the URL's namespace.
+Result<nlohmann::json> parseTarget(const VerbRequest& req) {
+  auto obj = parseObject(req.body);
+  if (!obj.ok()) {
+    return obj.status();
+  }
+  if (Status s = checkAndSetIdentity(*obj, *req.target.info, req.target.ns); !s.isOk()) {
+    return s;
+  }
+  std::string name = metaString(*obj, "name");
+  if (name != req.target.name) {
+    return badRequest("the name of the object (" + name + ") does not match the name on the URL (" +
+                      req.target.name + ")");
+  }
+  return obj;
+}
+
+// Read, check the precondition, mutate, write if anything changed. An object waiting for
+// its finalizers goes away once the update leaves none.
+Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revision expected,
+                  const Mutation& mutate) {
+  auto dryRun = dryRunParam(req.params);
+  if (!dryRun.ok()) {
+    return errorReply(dryRun.status(), req.target);
+  }
+  const api::ResourceInfo& info = *req.target.info;
+  const std::string key = targetKey(req.target);
+  for (int attempt = 0; attempt < kUnconditionalAttempts; ++attempt) {
+    auto kv = readObject(ctx, req.target);
+    if (!kv.ok()) {
+      return errorReply(kv.status(), req.target);
+    }
+    if (expected != 0 && expected != kv->modRevision) {
+      return errorReply(resourceConflict(info, req.target.name), req.target);
+    }
+    auto current = decodeStored(*kv, info);
+    if (!current.ok()) {
+      return errorReply(current.status(), req.target);
+    }
+    nlohmann::json next = *current;
+    if (Status s = mutate(next, *current); !s.isOk()) {
+      return errorReply(s, req.target);
+    }
+    setResourceVersion(next, kv->modRevision);
+    if (next == *current || *dryRun) {
+      return Reply{200, std::move(next)};  // an update that changes nothing writes nothing
+    }
+    clearResourceVersion(next);
+    bool finished = !metaString(next, "deletionTimestamp").empty() && finalizersEmpty(next);
+    auto written = finished ? ctx.store.remove(key, kv->modRevision)
+                            : ctx.store.update(key, next.dump(), kv->modRevision);
+    if (written.ok()) {
+      setResourceVersion(next, finished ? kv->modRevision : written->modRevision);
+      return Reply{200, std::move(next)};
+    }
+    if (written.status().code() != Code::kConflict || expected != 0) {
+      return errorReply(describeStoreError(written.status(), req.target, req.target.name),
+                        req.target);
+    }
+  }
+  return errorReply(resourceConflict(info, req.target.name), req.target);
+}
+
+}  // namespace
+
+// PUT on the main resource: the body replaces the object but for server-managed metadata
+// and, where a status subresource exists, .status.
+Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
+  auto body = parseTarget(req);
+  if (!body.ok()) {
+    return errorReply(body.status(), req.target);
+  }
+  auto expected = bodyRevision(*body);
+  if (!expected.ok()) {
+    return errorReply(expected.status(), req.target);
+  }
+  clearResourceVersion(*body);
+  const api::ResourceInfo& info = *req.target.info;
+  return writeUpdate(ctx, req, *expected, [&](nlohmann::json& next, const nlohmann::json& current) {
+    next = *body;
+    prepareForUpdate(next, current, info);
+    return Status::ok();
+  });
+}
+
+// PUT on /status: only .status changes; the rest of the body is ignored, as upstream does.
+Reply updateStatus(const VerbContext& ctx, const VerbRequest& req) {
+  auto body = parseTarget(req);
+  if (!body.ok()) {
+    return errorReply(body.status(), req.target);
+  }
+  auto expected = bodyRevision(*body);
+  if (!expected.ok()) {
+    return errorReply(expected.status(), req.target);
+  }
+  return writeUpdate(ctx, req, *expected, [&](nlohmann::json& next, const nlohmann::json&) {
+    if (auto s = body->find("status"); s != body->end()) {
+      next["status"] = *s;
+    } else {
+      next.erase("status");
+    }
+    return Status::ok();
+  });
+}
+
+}  // namespace tug::apiserver

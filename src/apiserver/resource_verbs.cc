@@ -1,0 +1,76 @@
+#include "apiserver/resource_verbs.h"
+
+#include "apiserver/object_meta.h"
+#include "apiserver/resource_errors.h"
+#include "apiserver/status_response.h"
+
+namespace tug::apiserver {
+
+Reply errorReply(const Status& status, const ResourceTarget& target) {
+  return Reply{httpCode(status.code()), errorBody(status, *target.info, target.name)};
+}
+
+std::string queryParam(const QueryParams& params, const std::string& key) {
+  auto it = params.find(key);
+  return it == params.end() ? std::string() : it->second;
+}
+
+Result<bool> dryRunParam(const QueryParams& params) {
+  auto [begin, end] = params.equal_range("dryRun");
+  bool dryRun = false;
+  for (auto it = begin; it != end; ++it) {
+    if (it->second != "All") {
+      return badRequest("Invalid dry run value: \"" + it->second + "\": valid value is \"All\"");
+    }
+    dryRun = true;
+  }
+  return dryRun;
+}
+
+std::string targetKey(const ResourceTarget& target) {
+  return api::storageKey(*target.info, target.info->namespaced ? target.ns : "", target.name);
+}
+
+Status describeStoreError(const Status& s, const ResourceTarget& target, std::string_view name) {
+  switch (s.code()) {
+    case Code::kNotFound:
+      return resourceNotFound(*target.info, name);
+    case Code::kAlreadyExists:
+      return resourceExists(*target.info, name);
+    case Code::kConflict:
+      return resourceConflict(*target.info, name);
+    default:
+      return s;
+  }
+}
+
+Result<store::KeyValue> readObject(const VerbContext& ctx, const ResourceTarget& target) {
+  auto kv = ctx.store.get(targetKey(target));
+  if (!kv.ok()) {
+    return describeStoreError(kv.status(), target, target.name);
+  }
+  return kv;
+}
+
+std::optional<Reply> namespaceRefusal(const VerbContext& ctx, const ResourceTarget& target) {
+  if (!target.info->namespaced) {
+    return std::nullopt;
+  }
+  const api::ResourceInfo* nsInfo = ctx.registry.find("", "v1", "namespaces");
+  ResourceTarget ns{nsInfo, "", target.ns, ""};
+  auto kv = readObject(ctx, ns);
+  if (!kv.ok()) {
+    return errorReply(kv.status(), ns);
+  }
+  auto obj = decodeStored(*kv, *nsInfo);
+  if (obj.ok() && !metaString(*obj, "deletionTimestamp").empty()) {
+    return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) +
+                                                   " is forbidden: unable to create new content "
+                                                   "in namespace " +
+                                                   target.ns + " because it is being terminated"),
+                      target);
+  }
+  return std::nullopt;
+}
+
+}  // namespace tug::apiserver

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/resource_registry.h"
+#include "apiserver/resource_path.h"
+#include "common/status.h"
+#include "store/store.h"
+
+// The REST verbs on stored resources, free of HTTP: each takes a resolved request and answers
+// with an HTTP code and a JSON body (the object, a list, or a metav1.Status). One file per verb.
+namespace tug::apiserver {
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+struct VerbContext {
+  store::Store& store;
+  const api::ResourceRegistry& registry;
+};
+
+struct VerbRequest {
+  ResourceTarget target;
+  QueryParams params;
+  std::string body;
+};
+
+struct Reply {
+  int code = 200;
+  nlohmann::json body;
+};
+
+Reply getResource(const VerbContext& ctx, const VerbRequest& req);
+Reply listResources(const VerbContext& ctx, const VerbRequest& req);
+Reply createResource(const VerbContext& ctx, const VerbRequest& req);
+Reply updateResource(const VerbContext& ctx, const VerbRequest& req);
+Reply updateStatus(const VerbContext& ctx, const VerbRequest& req);
+Reply deleteResource(const VerbContext& ctx, const VerbRequest& req);
+Reply deleteCollection(const VerbContext& ctx, const VerbRequest& req);
+
+// Shared by the verbs.
+
+// The objects a list request selects, decoded, with where the list stopped.
+struct Listed {
+  std::vector<nlohmann::json> items;
+  store::Revision revision = 0;
+  std::string continueToken;
+  std::optional<int64_t> remaining;  // known only when nothing was filtered out
+};
+// Reads the target's collection honouring labelSelector, fieldSelector, limit, continue,
+// resourceVersion and resourceVersionMatch. Errors: BadRequest for bad parameters, Gone
+// (410 Expired) for a compacted revision or continue token.
+Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req);
+
+// The Status reply for an error about the request's target object.
+Reply errorReply(const Status& status, const ResourceTarget& target);
+// The first value of a query parameter, or "" when absent.
+std::string queryParam(const QueryParams& params, const std::string& key);
+// dryRun=All (any number of times): true; absent: false; anything else: BadRequest.
+Result<bool> dryRunParam(const QueryParams& params);
+// The object at the target's key; NotFound with upstream's message when it is absent.
+Result<store::KeyValue> readObject(const VerbContext& ctx, const ResourceTarget& target);
+// For writes into a namespace: a reply when the namespace is missing (404 about the
+// namespace) or being deleted (403, as upstream refuses new content there).
+std::optional<Reply> namespaceRefusal(const VerbContext& ctx, const ResourceTarget& target);
+// The store key of the target object (or of its namespace's/resource's prefix without a name).
+std::string targetKey(const ResourceTarget& target);
+// Maps the store's NotFound/AlreadyExists/Conflict about the target to upstream's messages.
+Status describeStoreError(const Status& s, const ResourceTarget& target, std::string_view name);
+
+}  // namespace tug::apiserver

@@ -1,0 +1,164 @@
+#include "apiserver/resources.h"
+
+#include <string_view>
+
+#include "apiserver/resource_errors.h"
+#include "apiserver/resource_path.h"
+#include "apiserver/resource_verbs.h"
+#include "apiserver/response.h"
+#include "apiserver/status_response.h"
+
+namespace tug::apiserver {
+namespace {
+
+// Resource URLs: anything with at least a resource segment after the group version. The
+// discovery documents (/api, /api/v1, /apis/<g>/<v>) are shorter and stay with discovery.
+constexpr const char* kCorePattern = R"(/api/[^/]+/[^/]+.*)";
+constexpr const char* kGroupPattern = R"(/apis/[^/]+/[^/]+/[^/]+.*)";
+
+enum class Method { kGet, kPost, kPut, kDelete, kPatch };
+
+struct Dispatch {
+  const char* verb;  // the discovery verb the request needs
+  Reply (*run)(const VerbContext&, const VerbRequest&);
+};
+
+bool truthy(const std::string& v) {
+  return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
+}
+
+// Which verb a request is, by method and URL shape, as upstream's request info decides.
+// nullptr run: the combination is not served (yet); the verb names it in the 405.
+Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
+  const bool named = !t.name.empty();
+  const bool status = t.subresource == "status";
+  switch (m) {
+    case Method::kGet:
+      if (!named) {
+        return truthy(queryParam(params, "watch")) ? Dispatch{"watch", nullptr}
+                                                   : Dispatch{"list", listResources};
+      }
+      return Dispatch{"get", t.subresource.empty() || status ? getResource : nullptr};
+    case Method::kPost:
+      return Dispatch{"create", !named ? createResource : nullptr};
+    case Method::kPut:
+      if (!named) {
+        return Dispatch{"update", nullptr};
+      }
+      return Dispatch{"update", status                  ? updateStatus
+                                : t.subresource.empty() ? updateResource
+                                                        : nullptr};
+    case Method::kDelete:
+      if (!named) {
+        return Dispatch{"deletecollection", deleteCollection};
+      }
+      return Dispatch{"delete", t.subresource.empty() ? deleteResource : nullptr};
+    case Method::kPatch:
+      return Dispatch{"patch", nullptr};
+  }
+  return Dispatch{"get", nullptr};
+}
+
+bool verbAllowed(const ResourceTarget& t, std::string_view verb) {
+  if (t.subresource.empty()) {
+    return t.info->hasVerb(verb);
+  }
+  const api::SubresourceInfo* sub = t.info->subresource(t.subresource);
+  return sub != nullptr &&
+         std::find(sub->verbs.begin(), sub->verbs.end(), verb) != sub->verbs.end();
+}
+
+// Bodies are JSON for now; protobuf and YAML bodies get upstream's 415.
+bool acceptableBody(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  return type.empty() || type.find("json") != std::string::npos;
+}
+
+void sendUnsupportedMediaType(httplib::Response& res, const std::string& type) {
+  nlohmann::json body = statusObject(Status(Code::kUnsupported, ""));
+  body["code"] = 415;
+  body["reason"] = "UnsupportedMediaType";
+  body["message"] =
+      "the body of the request was in an unknown format - accepted media types "
+      "include: application/json (got \"" +
+      type + "\")";
+  sendJson(res, 415, body);
+}
+
+Reply serve(const VerbContext& ctx, Method method, const httplib::Request& req) {
+  auto path = parseResourcePath(req.path);
+  if (!path.ok()) {
+    return Reply{404, statusObject(path.status())};
+  }
+  auto target = resolveResourcePath(ctx.registry, *path);
+  if (!target.ok()) {
+    return Reply{httpCode(target.status().code()), statusObject(target.status())};
+  }
+  // A namespaced object needs its namespace in the URL; only collections span namespaces.
+  if (target->info->namespaced && target->ns.empty() && !target->name.empty()) {
+    return Reply{404, statusObject(notFound("the server could not find the requested resource"))};
+  }
+  QueryParams params(req.params.begin(), req.params.end());
+  Dispatch d = route(method, *target, params);
+  // Resources without get (tokenreviews, bindings, ...) are not stored objects: their
+  // handlers come with their features.
+  bool stored = target->info->hasVerb("get");
+  bool crossNamespaceWrite = target->info->namespaced && target->ns.empty() &&
+                             (method == Method::kPost || method == Method::kDelete);
+  if (!verbAllowed(*target, d.verb) || d.run == nullptr || !stored || crossNamespaceWrite) {
+    return errorReply(verbNotSupported(d.verb, *target->info), *target);
+  }
+  return d.run(ctx, VerbRequest{*target, std::move(params), req.body});
+}
+
+Handler handler(VerbContext ctx, Method method) {
+  return [ctx, method](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
+    if ((method == Method::kPost || method == Method::kPut) && !acceptableBody(req)) {
+      sendUnsupportedMediaType(res, req.get_header_value("Content-Type"));
+      return;
+    }
+    Reply reply;
+    try {
+      reply = serve(ctx, method, req);
+    } catch (const nlohmann::json::exception& e) {
+      // Shapes the verbs did not expect (a label that is a number, ...) are the client's.
+      reply = Reply{400, statusObject(badRequest(std::string("malformed object: ") + e.what()))};
+    }
+    sendJson(res, reply.code, reply.body);
+  };
+}
+
+}  // namespace
+
+RouteInstaller resourcesInstaller(store::Store& store, const api::ResourceRegistry& registry) {
+  return [&store, &registry](Routes& routes) {
+    VerbContext ctx{store, registry};
+    for (const char* pattern : {kCorePattern, kGroupPattern}) {
+      routes.get(pattern, handler(ctx, Method::kGet));
+      routes.post(pattern, handler(ctx, Method::kPost));
+      routes.put(pattern, handler(ctx, Method::kPut));
+      routes.del(pattern, handler(ctx, Method::kDelete));
+      routes.patch(pattern, handler(ctx, Method::kPatch));
+    }
+  };
+}
+
+Status bootstrapNamespaces(store::Store& store, const api::ResourceRegistry& registry) {
+  const api::ResourceInfo* info = registry.find("", "v1", "namespaces");
+  if (info == nullptr) {
+    return internalError("the registry has no namespaces resource");
+  }
+  VerbContext ctx{store, registry};
+  for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    ResourceTarget target{info, "", "", ""};
+    nlohmann::json body = {{"metadata", {{"name", name}}}};
+    Reply r = createResource(ctx, VerbRequest{target, {}, body.dump()});
+    if (r.code != 201 && r.code != 409) {
+      return Status(Code::kInternal, "creating namespace " + std::string(name) + ": " +
+                                         r.body.value("message", r.body.dump()));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace tug::apiserver
