@@ -1,10 +1,12 @@
 #include "apiserver/resources.h"
 
+#include <optional>
 #include <string_view>
 
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_path.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/resource_watch.h"
 #include "apiserver/response.h"
 #include "apiserver/status_response.h"
 
@@ -21,6 +23,7 @@ enum class Method { kGet, kPost, kPut, kDelete, kPatch };
 struct Dispatch {
   const char* verb;  // the discovery verb the request needs
   Reply (*run)(const VerbContext&, const VerbRequest&);
+  bool streams = false;  // answered by a stream instead of `run` (watch)
 };
 
 bool truthy(const std::string& v) {
@@ -35,7 +38,7 @@ Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
   switch (m) {
     case Method::kGet:
       if (!named) {
-        return truthy(queryParam(params, "watch")) ? Dispatch{"watch", nullptr}
+        return truthy(queryParam(params, "watch")) ? Dispatch{"watch", nullptr, true}
                                                    : Dispatch{"list", listResources};
       }
       return Dispatch{"get", t.subresource.empty() || status ? getResource : nullptr};
@@ -85,7 +88,9 @@ void sendUnsupportedMediaType(httplib::Response& res, const std::string& type) {
   sendJson(res, 415, body);
 }
 
-Reply serve(const VerbContext& ctx, Method method, const httplib::Request& req) {
+// nullopt when the request is answered by a stream already set up on `res`.
+std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib::Request& req,
+                           httplib::Response& res) {
   auto path = parseResourcePath(req.path);
   if (!path.ok()) {
     return Reply{404, statusObject(path.status())};
@@ -105,8 +110,17 @@ Reply serve(const VerbContext& ctx, Method method, const httplib::Request& req) 
   bool stored = target->info->hasVerb("get");
   bool crossNamespaceWrite = target->info->namespaced && target->ns.empty() &&
                              (method == Method::kPost || method == Method::kDelete);
-  if (!verbAllowed(*target, d.verb) || d.run == nullptr || !stored || crossNamespaceWrite) {
+  bool served = d.run != nullptr || d.streams;
+  if (!verbAllowed(*target, d.verb) || !served || !stored || crossNamespaceWrite) {
     return errorReply(verbNotSupported(d.verb, *target->info), *target);
+  }
+  if (d.streams) {
+    // httplib gzips a JSON response whenever the client accepts gzip (Go clients always do),
+    // and its compressor holds events back until a block fills: a watch must not be delayed,
+    // so it is served uncompressed, as upstream does. httplib reads Accept-Encoding after the
+    // handler returns, from its own (non-const) request object.
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+    return startWatch(ctx, VerbRequest{*target, std::move(params), req.body}, res);
   }
   return d.run(ctx, VerbRequest{*target, std::move(params), req.body});
 }
@@ -117,14 +131,16 @@ Handler handler(VerbContext ctx, Method method) {
       sendUnsupportedMediaType(res, req.get_header_value("Content-Type"));
       return;
     }
-    Reply reply;
+    std::optional<Reply> reply;
     try {
-      reply = serve(ctx, method, req);
+      reply = serve(ctx, method, req, res);
     } catch (const nlohmann::json::exception& e) {
       // Shapes the verbs did not expect (a label that is a number, ...) are the client's.
       reply = Reply{400, statusObject(badRequest(std::string("malformed object: ") + e.what()))};
     }
-    sendJson(res, reply.code, reply.body);
+    if (reply) {
+      sendJson(res, reply->code, reply->body);
+    }
   };
 }
 
