@@ -17,6 +17,7 @@ PACKAGES="
   nlohmann-json3-dev
   catch2
   python3
+  python3-kubernetes
 "
 
 missing=""

@@ -107,7 +107,8 @@ void ApiServer::stop() {
 
 void ApiServer::routes() {
   httplib::SSLServer& s = *http_;
-  s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
+  // The python client asks for /version/.
+  s.Get("/version/?", [](const httplib::Request&, httplib::Response& res) {
     sendJson(res, 200, versionInfo());
   });
   for (const char* endpoint : {"healthz", "livez", "readyz"}) {
