@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "tug_commit.h"
 #include "tug_version.h"
 
 namespace tug::apiserver {

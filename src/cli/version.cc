@@ -1,5 +1,6 @@
 #include "cli/version.h"
 
+#include "tug_commit.h"
 #include "tug_version.h"
 
 namespace tug::cli {
