@@ -54,6 +54,24 @@ Result<nlohmann::json> parseTarget(const VerbRequest& req) {
   return obj;
 }
 
+// A PUT body: the object and the revision it asks to replace.
+struct UpdateBody {
+  nlohmann::json object;
+  store::Revision expected = 0;
+};
+
+Result<UpdateBody> parseUpdate(const VerbRequest& req) {
+  auto body = parseTarget(req);
+  if (!body.ok()) {
+    return body.status();
+  }
+  auto expected = bodyRevision(*body);
+  if (!expected.ok()) {
+    return expected.status();
+  }
+  return UpdateBody{std::move(*body), *expected};
+}
+
 // Read, check the precondition, mutate, write if anything changed. An object waiting for
 // its finalizers goes away once the update leaves none.
 Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revision expected,
@@ -105,18 +123,15 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
 // PUT on the main resource: the body replaces the object but for server-managed metadata
 // and, where a status subresource exists, .status.
 Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
-  auto body = parseTarget(req);
+  auto body = parseUpdate(req);
   if (!body.ok()) {
     return errorReply(body.status(), req.target);
   }
-  auto expected = bodyRevision(*body);
-  if (!expected.ok()) {
-    return errorReply(expected.status(), req.target);
-  }
-  clearResourceVersion(*body);
+  clearResourceVersion(body->object);
   const api::ResourceInfo& info = *req.target.info;
-  return writeUpdate(ctx, req, *expected, [&](nlohmann::json& next, const nlohmann::json& current) {
-    next = *body;
+  return writeUpdate(ctx, req, body->expected,
+                     [&](nlohmann::json& next, const nlohmann::json& current) {
+    next = body->object;
     prepareForUpdate(next, current, info);
     return Status::ok();
   });
@@ -124,16 +139,12 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
 
 // PUT on /status: only .status changes; the rest of the body is ignored, as upstream does.
 Reply updateStatus(const VerbContext& ctx, const VerbRequest& req) {
-  auto body = parseTarget(req);
+  auto body = parseUpdate(req);
   if (!body.ok()) {
     return errorReply(body.status(), req.target);
   }
-  auto expected = bodyRevision(*body);
-  if (!expected.ok()) {
-    return errorReply(expected.status(), req.target);
-  }
-  return writeUpdate(ctx, req, *expected, [&](nlohmann::json& next, const nlohmann::json&) {
-    if (auto s = body->find("status"); s != body->end()) {
+  return writeUpdate(ctx, req, body->expected, [&](nlohmann::json& next, const nlohmann::json&) {
+    if (auto s = body->object.find("status"); s != body->object.end()) {
       next["status"] = *s;
     } else {
       next.erase("status");
