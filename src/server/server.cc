@@ -16,7 +16,6 @@
 #include "pki/kubeconfig.h"
 #include "pki/file_io.h"
 #include "pki/pki.h"
-#include "server/data_dir.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace tug::server {
@@ -44,7 +43,7 @@ store::SqliteOptions storeOptions(const cli::ServerOptions& o, const std::string
 Result<store::StorePtr> openStore(const cli::ServerOptions& o, const std::string& dataDir) {
   const std::string serverDir = dataDir + "/server";
   for (const std::string& dir : {serverDir, serverDir + "/db"}) {
-    if (Status s = makePrivateDir(dir); !s.isOk()) {
+    if (Status s = pki::makeDirWithMode(dir, 0700); !s.isOk()) {
       return s;
     }
   }

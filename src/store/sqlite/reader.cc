@@ -6,15 +6,6 @@
 #include "store/sqlite/sql.h"
 
 namespace tug::store::sqlite {
-namespace {
-
-// Resets a statement however the caller leaves the scope.
-struct Resetter {
-  Stmt& s;
-  ~Resetter() { s.reset(); }
-};
-
-}  // namespace
 
 Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
   auto db = openReader(path);
@@ -46,7 +37,7 @@ void Reader::end() {
 }
 
 Result<std::optional<KeyValue>> Reader::get(std::string_view key, Revision revision) {
-  Resetter reset{get_};
+  StmtReset reset{get_};
   get_.bind(1, key);
   get_.bind(2, revision);
   int rc = get_.step();
@@ -65,7 +56,7 @@ Result<std::optional<KeyValue>> Reader::get(std::string_view key, Revision revis
 
 Result<std::vector<KeyValue>> Reader::list(std::string_view from, std::string_view to,
                                            Revision revision, int64_t limit) {
-  Resetter reset{list_};
+  StmtReset reset{list_};
   list_.bind(1, from);
   list_.bind(2, to);
   list_.bind(3, revision);
@@ -82,7 +73,7 @@ Result<std::vector<KeyValue>> Reader::list(std::string_view from, std::string_vi
 }
 
 Result<int64_t> Reader::count(std::string_view from, std::string_view to, Revision revision) {
-  Resetter reset{count_};
+  StmtReset reset{count_};
   count_.bind(1, from);
   count_.bind(2, to);
   count_.bind(3, revision);
@@ -95,7 +86,7 @@ Result<int64_t> Reader::count(std::string_view from, std::string_view to, Revisi
 
 Result<std::vector<EventPtr>> Reader::history(std::string_view from, std::string_view to,
                                               Revision after, Revision upTo) {
-  Resetter reset{history_};
+  StmtReset reset{history_};
   history_.bind(1, after);
   history_.bind(2, upTo);
   history_.bind(3, from);

@@ -47,6 +47,12 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// Resets a statement however the scope that used it is left.
+struct StmtReset {
+  Stmt& stmt;
+  ~StmtReset() { stmt.reset(); }
+};
+
 class Db {
  public:
   // Opens `path` read-write (creating it when `create`) in the mode SQLite calls multi-thread:

@@ -16,11 +16,6 @@ using Clock = std::chrono::steady_clock;
 // wait for one short transaction, not for the whole backlog.
 constexpr Revision kCompactChunk = 10000;
 
-struct Resetter {
-  Stmt& s;
-  ~Resetter() { s.reset(); }
-};
-
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Db> db, const SqliteOptions& options, Revision current,
@@ -251,7 +246,7 @@ void Writer::runBatch(const std::vector<Op*>& ops) {
 }
 
 Result<Writer::Latest> Writer::latest(std::string_view key) {
-  Resetter reset{latest_};
+  StmtReset reset{latest_};
   latest_.bind(1, key);
   latest_.bind(2, std::numeric_limits<int64_t>::max());
   int rc = latest_.step();
@@ -295,7 +290,7 @@ bool Writer::apply(Op& op, Revision& rev, std::vector<EventPtr>& events,
   bool isDelete = op.kind == Kind::kDelete;
   Revision createRevision = op.kind == Kind::kCreate ? next : l->createRevision;
   {
-    Resetter reset{insert_};
+    StmtReset reset{insert_};
     insert_.bind(1, next);
     insert_.bind(2, op.key);
     insert_.bind(3, createRevision);
@@ -347,7 +342,7 @@ Status Writer::compactChunk(Revision from, Revision to) {
   }
   int rc = SQLITE_DONE;
   for (Stmt* st : {&superseded_, &tombstones_}) {
-    Resetter reset{*st};
+    StmtReset reset{*st};
     st->bind(1, from);
     st->bind(2, to);
     if ((rc = st->step()) != SQLITE_DONE) {
@@ -355,7 +350,7 @@ Status Writer::compactChunk(Revision from, Revision to) {
     }
   }
   if (rc == SQLITE_DONE) {
-    Resetter reset{setCompacted_};
+    StmtReset reset{setCompacted_};
     setCompacted_.bind(1, to);
     rc = setCompacted_.step();
   }
