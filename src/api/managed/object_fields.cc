@@ -1,0 +1,187 @@
+#include "api/managed/object_fields.h"
+
+#include <map>
+#include <set>
+
+#include "api/managed/type_walk.h"
+
+namespace tug::api::managed {
+namespace {
+
+bool emptyOrNull(const nlohmann::json& v) {
+  return v.is_null() || ((v.is_object() || v.is_array()) && v.empty());
+}
+
+void collect(const nlohmann::json& value, const TypeNode* type, FieldPath& path, FieldSet& out);
+
+void collectObject(const nlohmann::json& obj, const TypeNode* type, FieldPath& path,
+                   FieldSet& out) {
+  for (const auto& [name, child] : obj.items()) {
+    path.push_back(fieldElement(name));
+    collect(child, childType(type, name), path, out);
+    if (child.is_null() || (child.is_object() && child.empty()) ||
+        !isDeclaredField(type, name)) {
+      out.insert(path);
+    }
+    path.pop_back();
+  }
+}
+
+void collectList(const nlohmann::json& list, const TypeNode* type, FieldPath& path,
+                 FieldSet& out) {
+  std::map<PathElement, int> seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    ++seen[listElement(type, list[i], i)];
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    PathElement pe = listElement(type, list[i], i);
+    path.push_back(pe);
+    // Duplicated elements are owned as a whole, as upstream does.
+    if (seen[pe] == 1) {
+      collect(list[i], elementType(type), path, out);
+    }
+    out.insert(path);
+    path.pop_back();
+  }
+}
+
+void collect(const nlohmann::json& value, const TypeNode* type, FieldPath& path, FieldSet& out) {
+  if (isGranularObject(type, value)) {
+    collectObject(value, type, path, out);
+  } else if (isAssociativeList(type, value)) {
+    collectList(value, type, path, out);
+  } else if (!path.empty()) {
+    out.insert(path);
+  }
+}
+
+// Walks two versions of one value; either may be absent (nullptr).
+class Comparer {
+ public:
+  explicit Comparer(Comparison& out) : out_(out) {}
+
+  void compare(const nlohmann::json* before, const nlohmann::json* after, const TypeNode* type,
+               bool listItem) {
+    const nlohmann::json& probe = after != nullptr ? *after : *before;
+    bool sameShape = before == nullptr || after == nullptr ||
+                     before->type() == after->type() ||
+                     (before->is_number() && after->is_number());
+    bool bothEmpty = (before == nullptr || emptyOrNull(*before)) &&
+                     (after == nullptr || emptyOrNull(*after));
+    if (!sameShape || bothEmpty) {
+      leaf(before, after);
+    } else if (isGranularObject(type, probe)) {
+      compareObjects(before, after, type);
+      whole(before, after, type, listItem);
+    } else if (isAssociativeList(type, probe)) {
+      compareLists(before, after, type);
+      whole(before, after, type, listItem);
+    } else {
+      leaf(before, after);
+    }
+  }
+
+ private:
+  void leaf(const nlohmann::json* before, const nlohmann::json* after) {
+    if (before == nullptr) {
+      out_.added.insert(path_);
+    } else if (after == nullptr) {
+      out_.removed.insert(path_);
+    } else if (*before != *after) {
+      out_.modified.insert(path_);
+    }
+  }
+
+  // A value that appeared or went away as a whole.
+  void whole(const nlohmann::json* before, const nlohmann::json* after, const TypeNode* type,
+             bool listItem) {
+    bool isStruct = type != nullptr && type->kind == TypeKind::kObject;
+    if (path_.empty() || (isStruct && !listItem)) {
+      return;
+    }
+    if (before == nullptr) {
+      out_.added.insert(path_);
+    } else if (after == nullptr) {
+      out_.removed.insert(path_);
+    }
+  }
+
+  void compareObjects(const nlohmann::json* before, const nlohmann::json* after,
+                      const TypeNode* type) {
+    std::set<std::string> names;
+    for (const nlohmann::json* side : {before, after}) {
+      if (side != nullptr && side->is_object()) {
+        for (const auto& [k, v] : side->items()) {
+          names.insert(k);
+        }
+      }
+    }
+    for (const std::string& name : names) {
+      path_.push_back(fieldElement(name));
+      compare(member(before, name), member(after, name), childType(type, name), false);
+      path_.pop_back();
+    }
+  }
+
+  void compareLists(const nlohmann::json* before, const nlohmann::json* after,
+                    const TypeNode* type) {
+    std::map<PathElement, const nlohmann::json*> b = index(before, type);
+    std::map<PathElement, const nlohmann::json*> a = index(after, type);
+    std::set<PathElement> all;
+    for (const auto& [pe, v] : b) {
+      all.insert(pe);
+    }
+    for (const auto& [pe, v] : a) {
+      all.insert(pe);
+    }
+    for (const PathElement& pe : all) {
+      auto bi = b.find(pe);
+      auto ai = a.find(pe);
+      path_.push_back(pe);
+      compare(bi == b.end() ? nullptr : bi->second, ai == a.end() ? nullptr : ai->second,
+              elementType(type), true);
+      path_.pop_back();
+    }
+  }
+
+  static const nlohmann::json* member(const nlohmann::json* obj, const std::string& name) {
+    if (obj == nullptr || !obj->is_object()) {
+      return nullptr;
+    }
+    auto it = obj->find(name);
+    return it == obj->end() ? nullptr : &*it;
+  }
+
+  // The first element for each path element (later duplicates are not told apart).
+  static std::map<PathElement, const nlohmann::json*> index(const nlohmann::json* list,
+                                                            const TypeNode* type) {
+    std::map<PathElement, const nlohmann::json*> out;
+    if (list != nullptr && list->is_array()) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        out.emplace(listElement(type, (*list)[i], i), &(*list)[i]);
+      }
+    }
+    return out;
+  }
+
+  Comparison& out_;
+  FieldPath path_;
+};
+
+}  // namespace
+
+FieldSet fieldsOf(const nlohmann::json& obj, const TypeNode* type) {
+  FieldSet out;
+  FieldPath path;
+  collect(obj, type, path, out);
+  return out;
+}
+
+Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
+                          const TypeNode* type) {
+  Comparison out;
+  Comparer(out).compare(&before, &after, type, false);
+  return out;
+}
+
+}  // namespace tug::api::managed

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/managed/field_set.h"
+#include "api/type_node.h"
+
+// The fields an object holds and the fields that differ between two objects, read against
+// the object's type (nullptr: untyped). Paths are relative to the object given.
+namespace tug::api::managed {
+
+// Every field an applied configuration sets: scalars, atomic lists and maps, list elements,
+// map entries, and empty or null values; a struct field holding a non-empty object is not a
+// member itself, only what it holds.
+FieldSet fieldsOf(const nlohmann::json& obj, const TypeNode* type);
+
+struct Comparison {
+  FieldSet added;     // present only in the new object
+  FieldSet modified;  // present in both with different values
+  FieldSet removed;   // present only in the old object
+};
+
+// What changed from `before` to `after`. A struct that appears or disappears as a whole is
+// not itself listed (upstream compares against zero-valued structs), only its contents; a
+// list element or a map entry is.
+Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
+                          const TypeNode* type);
+
+}  // namespace tug::api::managed

@@ -1,0 +1,99 @@
+#include <catch2/catch.hpp>
+
+#include "api/managed/object_fields.h"
+#include "test/unit/api/managed/test_types.h"
+
+namespace tug::api::managed {
+namespace {
+
+using nlohmann::json;
+
+json deploymentConfig() {
+  return json::parse(R"({
+    "apiVersion":"apps/v1","kind":"Deployment",
+    "metadata":{"name":"web","labels":{"app":"web"}},
+    "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+      "template":{"metadata":{"labels":{"app":"web"}},
+        "spec":{"containers":[{"name":"c","image":"nginx","args":["a","b"],
+                               "ports":[{"containerPort":80}]}]}}}})");
+}
+
+// A declared field holding a non-empty object (labels) is not owned itself, only its entries;
+// list elements are.
+TEST_CASE("the fields of a Deployment configuration, by its type", "[managed]") {
+  testing::Types types;
+  FieldSet s = fieldsOf(deploymentConfig(), types.deployment());
+  json expected = json::parse(R"({
+    "f:apiVersion":{},"f:kind":{},
+    "f:metadata":{"f:name":{},"f:labels":{"f:app":{}}},
+    "f:spec":{"f:replicas":{},"f:selector":{},
+      "f:template":{"f:metadata":{"f:labels":{"f:app":{}}},
+        "f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},"f:name":{},"f:image":{},"f:args":{},
+          "f:ports":{"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}}}}}}})");
+  CHECK(s.toFieldsV1() == expected);
+}
+
+TEST_CASE("untyped objects own every entry and keep lists whole", "[managed]") {
+  json obj = json::parse(R"({"spec":{"a":{"b":1},"list":[{"x":1}],"empty":{},"nothing":null}})");
+  FieldSet s = fieldsOf(obj, nullptr);
+  json expected = json::parse(R"({"f:spec":{".":{},"f:a":{".":{},"f:b":{}},"f:list":{},
+                                   "f:empty":{},"f:nothing":{}}})");
+  CHECK(s.toFieldsV1() == expected);
+}
+
+TEST_CASE("set lists own each value; duplicated map-list elements are owned whole", "[managed]") {
+  testing::Types t;
+  const TypeNode* str = t.scalar();
+  const TypeNode* item = t.object({{"name", str}, {"value", str}});
+  const TypeNode* root = t.object({{"finalizers", t.list(str, ListType::kSet)},
+                                   {"env", t.list(item, ListType::kMap, {"name"})}});
+  json obj = json::parse(R"({"finalizers":["a","b"],
+                              "env":[{"name":"x","value":"1"},{"name":"x","value":"2"}]})");
+  json expected = json::parse(R"({"f:finalizers":{"v:\"a\"":{},"v:\"b\"":{}},
+                                   "f:env":{"k:{\"name\":\"x\"}":{}}})");
+  CHECK(fieldsOf(obj, root).toFieldsV1() == expected);
+}
+
+TEST_CASE("comparison tells added, modified and removed fields apart", "[managed]") {
+  testing::Types types;
+  const TypeNode* type = types.deployment();
+  json before = deploymentConfig();
+  json after = before;
+  after["spec"]["replicas"] = 3;
+  after["metadata"]["labels"]["tier"] = "front";
+  after["spec"]["template"]["spec"]["containers"][0].erase("args");
+  after["spec"]["template"]["spec"]["containers"].push_back({{"name", "d"}, {"image", "busybox"}});
+  Comparison cmp = compareObjects(before, after, type);
+  CHECK(cmp.modified.toFieldsV1() == json::parse(R"({"f:spec":{"f:replicas":{}}})"));
+  CHECK(cmp.removed.toFieldsV1() ==
+        json::parse(R"({"f:spec":{"f:template":{"f:spec":{"f:containers":
+                       {"k:{\"name\":\"c\"}":{"f:args":{}}}}}}})"));
+  CHECK(cmp.added.toFieldsV1() ==
+        json::parse(R"({"f:metadata":{"f:labels":{"f:tier":{}}},
+                        "f:spec":{"f:template":{"f:spec":{"f:containers":
+                        {"k:{\"name\":\"d\"}":{".":{},"f:name":{},"f:image":{}}}}}}})"));
+}
+
+TEST_CASE("a created object's structs are not owned as a whole, its maps are", "[managed]") {
+  testing::Types types;
+  Comparison cmp = compareObjects(json::object(), deploymentConfig(), types.deployment());
+  json added = cmp.added.toFieldsV1();
+  CHECK(added["f:metadata"]["f:labels"].contains("."));
+  CHECK_FALSE(added["f:spec"].contains("."));
+  CHECK_FALSE(added["f:spec"]["f:template"].contains("."));
+  CHECK(cmp.modified.empty());
+  CHECK(cmp.removed.empty());
+}
+
+TEST_CASE("equal objects compare equal; a changed type is a modification", "[managed]") {
+  testing::Types types;
+  CHECK(compareObjects(deploymentConfig(), deploymentConfig(), types.deployment())
+            .added.empty());
+  json a = {{"spec", {{"x", json::array({1})}}}};
+  json b = {{"spec", {{"x", "text"}}}};
+  Comparison cmp = compareObjects(a, b, nullptr);
+  CHECK(cmp.modified.contains({"f:spec", "f:x"}));
+}
+
+}  // namespace
+}  // namespace tug::api::managed
