@@ -53,6 +53,9 @@ struct TypeNode {
   std::string patchMergeKey;
 
   bool nullable = false;
+  // The schema's default, as JSON text ("" when it declares none). Kept as text: few callers
+  // need it, and a parsed value per node would cost more than the whole graph.
+  std::string defaultValue;
 
   // The declared field `name`, or nullptr.
   const TypeNode* field(std::string_view name) const {

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/type_node.h"
+
+// Strict decoding of request bodies: the unknown and duplicate fields upstream's decoder
+// (sigs.k8s.io/json) reports. Works on the raw JSON text, since a parsed object has already
+// lost all but the last of a duplicated key.
+namespace tug::api {
+
+// The problems strict decoding of `json` as `type` finds, worded as upstream's decoder words
+// them and in the order it meets them in the text: `unknown field "spec.foo"`,
+// `duplicate field "spec.replicas"`. Keys of an unknown field are not looked into (so a
+// field both unknown and repeated is reported once, as unknown). Repeated messages are given
+// once, and at most 100. Text that is not JSON gives what was found before the error.
+std::vector<std::string> strictDecodingErrors(const TypeNode& type, std::string_view json);
+
+// The paths of keys that repeat within one object anywhere in `json` ("spec.replicas",
+// "spec.ports[0].hostPort"), in order of appearance, each once.
+std::vector<std::string> duplicateFields(std::string_view json);
+
+// `s` quoted as Go's %q would print it: "spec.foo", with quotes and backslashes escaped.
+std::string goQuote(std::string_view s);
+
+}  // namespace tug::api
