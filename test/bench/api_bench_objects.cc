@@ -1,0 +1,159 @@
+#include "bench/api_bench_objects.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace tug::bench {
+namespace {
+
+using nlohmann::json;
+
+// A UUID-shaped string made from `n` (objects need distinct uids, not random ones).
+std::string uidFor(unsigned n, unsigned salt) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012x", n * 2654435761u, salt & 0xffff,
+                n & 0xfff, salt & 0xfff, n ^ 0x5bd1e995u);
+  return buf;
+}
+
+// A container id or image digest: 64 hex digits derived from `n` and `salt`.
+std::string hex64(unsigned n, unsigned salt) {
+  std::string out;
+  unsigned x = n * 2246822519u + salt * 3266489917u + 1;
+  while (out.size() < 64) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    char part[9];
+    std::snprintf(part, sizeof part, "%08x", x);
+    out += part;
+  }
+  return out;
+}
+
+json probe(const char* path, int port, int delay) {
+  return {{"httpGet", {{"path", path}, {"port", port}, {"scheme", "HTTP"}}},
+          {"initialDelaySeconds", delay},
+          {"timeoutSeconds", 1},
+          {"periodSeconds", 10},
+          {"successThreshold", 1},
+          {"failureThreshold", 3}};
+}
+
+json container(const std::string& name, const std::string& image, int port, const char* cpu,
+               const char* memory) {
+  return {
+      {"name", name},
+      {"image", image},
+      {"imagePullPolicy", "IfNotPresent"},
+      {"ports", json::array({{{"name", "http"}, {"containerPort", port}, {"protocol", "TCP"}}})},
+      {"env",
+       json::array({{{"name", "LOG_LEVEL"}, {"value", "info"}},
+                    {{"name", "POD_NAME"},
+                     {"valueFrom",
+                      {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", "metadata.name"}}}}}}})},
+      {"resources",
+       {{"requests", {{"cpu", cpu}, {"memory", memory}}},
+        {"limits", {{"cpu", "500m"}, {"memory", "256Mi"}}}}},
+      {"livenessProbe", probe("/healthz", port, 10)},
+      {"readinessProbe", probe("/ready", port, 2)},
+      {"volumeMounts", json::array({{{"name", "config"}, {"mountPath", "/etc/" + name}},
+                                    {{"name", "tmp"}, {"mountPath", "/tmp"}}})},
+      {"terminationMessagePath", "/dev/termination-log"},
+      {"terminationMessagePolicy", "File"}};
+}
+
+json containerStatus(const std::string& name, const std::string& image, unsigned n, unsigned salt) {
+  return {{"name", name},
+          {"state", {{"running", {{"startedAt", "2025-03-01T10:00:05Z"}}}}},
+          {"lastState", json::object()},
+          {"ready", true},
+          {"restartCount", 0},
+          {"image", image},
+          {"imageID", "sha256:" + hex64(salt, 7)},
+          {"containerID", "containerd://" + hex64(n, salt)},
+          {"started", true}};
+}
+
+json condition(const char* type, const char* time) {
+  return {
+      {"type", type}, {"status", "True"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", time}};
+}
+
+}  // namespace
+
+std::string configMapJson(const std::string& name, size_t dataBytes) {
+  json data = json::object();
+  constexpr int kKeys = 4;
+  for (int k = 0; k < kKeys; ++k) {
+    data["key-" + std::to_string(k)] = std::string(dataBytes / kKeys, static_cast<char>('a' + k));
+  }
+  json cm = {{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
+             {"metadata", {{"name", name}, {"labels", {{"app", "bench"}}}}},
+             {"data", std::move(data)}};
+  return cm.dump();
+}
+
+std::string podJson(int index) {
+  const auto n = static_cast<unsigned>(index);
+  const std::string hash = "5d8f7c9b6d";
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%05x", n);
+  const std::string name = "web-" + hash + "-" + suffix;
+  const std::string app = "registry.example.com/shop/web:1.4.2";
+  const std::string shipper = "registry.example.com/infra/log-shipper:2.9.0";
+  const std::string ip =
+      "10.42." + std::to_string(n / 250 % 250) + "." + std::to_string(n % 250 + 2);
+  const std::string node = "node-" + std::to_string(n % 8);
+  json toleration = {{"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}};
+  json notReady = toleration, unreachable = toleration;
+  notReady["key"] = "node.kubernetes.io/not-ready";
+  unreachable["key"] = "node.kubernetes.io/unreachable";
+  json pod = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata",
+       {{"name", name},
+        {"labels", {{"app", "web"}, {"tier", "frontend"}, {"pod-template-hash", hash}}},
+        {"annotations", {{"prometheus.io/scrape", "true"}, {"prometheus.io/port", "9102"}}},
+        {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
+                                          {"kind", "ReplicaSet"},
+                                          {"name", "web-" + hash},
+                                          {"uid", uidFor(7, 7)},
+                                          {"controller", true},
+                                          {"blockOwnerDeletion", true}}})}}},
+      {"spec",
+       {{"containers", json::array({container("web", app, 8080, "100m", "128Mi"),
+                                    container("log-shipper", shipper, 9102, "20m", "32Mi")})},
+        {"volumes", json::array({{{"name", "config"},
+                                  {"configMap", {{"name", "web-config"}, {"defaultMode", 420}}}},
+                                 {{"name", "tmp"}, {"emptyDir", json::object()}}})},
+        {"restartPolicy", "Always"},
+        {"terminationGracePeriodSeconds", 30},
+        {"dnsPolicy", "ClusterFirst"},
+        {"serviceAccountName", "default"},
+        {"nodeName", node},
+        {"securityContext", json::object()},
+        {"schedulerName", "default-scheduler"},
+        {"tolerations", json::array({notReady, unreachable})},
+        {"priority", 0},
+        {"enableServiceLinks", true},
+        {"preemptionPolicy", "PreemptLowerPriority"}}},
+      {"status",
+       {{"phase", "Running"},
+        {"conditions", json::array({condition("Initialized", "2025-03-01T10:00:01Z"),
+                                    condition("Ready", "2025-03-01T10:00:09Z"),
+                                    condition("ContainersReady", "2025-03-01T10:00:09Z"),
+                                    condition("PodScheduled", "2025-03-01T10:00:00Z")})},
+        {"hostIP", "192.168.1." + std::to_string(10 + n % 8)},
+        {"podIP", ip},
+        {"podIPs", json::array({{{"ip", ip}}})},
+        {"startTime", "2025-03-01T10:00:01Z"},
+        {"containerStatuses", json::array({containerStatus("web", app, n, 1),
+                                           containerStatus("log-shipper", shipper, n, 2)})},
+        {"qosClass", "Burstable"}}}};
+  return pod.dump();
+}
+
+}  // namespace tug::bench

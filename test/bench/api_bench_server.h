@@ -1,0 +1,56 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "bench/bench_util.h"
+
+namespace tug::bench {
+
+// A scratch directory (bench_util's ScratchDir) that a failed run removes too.
+class TrackedScratchDir {
+ public:
+  TrackedScratchDir() { trackDirPath(); }
+  ~TrackedScratchDir();
+  std::string file(const std::string& name) const { return dir_.file(name); }
+  const std::string& path() const { return dir_.path(); }
+
+ private:
+  void trackDirPath();
+  ScratchDir dir_;
+};
+
+// A real `tug server` (the binary named by $TUG_BIN) with its data dir, config file and log in a
+// scratch directory of its own, serving HTTPS on 127.0.0.1 and a free port. The constructor
+// returns once the server has logged that it started; the destructor stops it (SIGTERM, then
+// SIGKILL after a few seconds) and removes the directory.
+class TugServer {
+ public:
+  TugServer();
+  ~TugServer();
+  TugServer(const TugServer&) = delete;
+  TugServer& operator=(const TugServer&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // From fork() to the "server: started" log line.
+  double startMs() const { return startMs_; }
+  // A file the server wrote under <data-dir>/server/tls/.
+  std::string tlsFile(const std::string& name) const;
+  // The server's resident memory now (VmRSS in /proc/<pid>/status).
+  double rssMib() const;
+
+ private:
+  void spawn();
+  void waitUntilStarted();
+
+  TrackedScratchDir dir_;
+  std::string dataDir_;
+  std::string logPath_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  double startMs_ = 0;
+};
+
+}  // namespace tug::bench
