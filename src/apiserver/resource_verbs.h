@@ -27,6 +27,7 @@ struct VerbRequest {
   ResourceTarget target;
   QueryParams params;
   std::string body;
+  std::string accept;  // the Accept header: JSON, Table or PartialObjectMetadata
 };
 
 struct Reply {

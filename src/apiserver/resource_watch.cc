@@ -9,6 +9,7 @@
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_selector.h"
 #include "apiserver/status_response.h"
+#include "apiserver/table_response.h"
 
 namespace tug::apiserver {
 namespace {
@@ -92,7 +93,14 @@ class WatchStream {
     }
   }
 
+  // Events go out in the form the request's Accept asked for (a Table row, ...).
+  void renderWith(WatchRenderer renderer) { renderer_.emplace(std::move(renderer)); }
+
   void queue(WatchEventType type, const nlohmann::json& object) {
+    if (renderer_ && !renderer_->passthrough()) {
+      pending_ += watchEventLine(type, renderer_->render(object, type == WatchEventType::kError));
+      return;
+    }
     pending_ += watchEventLine(type, object);
   }
 
@@ -193,6 +201,7 @@ class WatchStream {
   store::WatchPtr watch_;
   store::Revision lastRevision_ = 0;
   std::string pending_;
+  std::optional<WatchRenderer> renderer_;
 };
 
 // The query parameters of a watch, checked as upstream's ListOptions validation does.
@@ -300,6 +309,10 @@ nlohmann::json bookmarkObject(const api::ResourceInfo& info, store::Revision rev
 
 std::optional<Reply> startWatch(const VerbContext& ctx, const VerbRequest& req,
                                 httplib::Response& res) {
+  auto renderer = WatchRenderer::forRequest(req);
+  if (auto* refused = std::get_if<Reply>(&renderer)) {
+    return *refused;
+  }
   auto params = watchParams(req.params);
   if (!params.ok()) {
     return errorReply(params.status(), req.target);
@@ -315,6 +328,7 @@ std::optional<Reply> startWatch(const VerbContext& ctx, const VerbRequest& req,
   auto stream = std::make_shared<WatchStream>(ctx, *req.target.info, std::move(*labels),
                                               std::move(*fields), params->bookmarks,
                                               Clock::now() + params->timeout);
+  stream->renderWith(std::get<WatchRenderer>(std::move(renderer)));
   const std::string prefix = targetKey(req.target);
   // Without a resourceVersion (or with "0") the watch starts with the current state; with one
   // it continues after it. sendInitialEvents says so explicitly either way.

@@ -9,6 +9,7 @@
 #include "apiserver/resource_watch.h"
 #include "apiserver/response.h"
 #include "apiserver/status_response.h"
+#include "apiserver/table_response.h"
 
 namespace tug::apiserver {
 namespace {
@@ -120,7 +121,15 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     // so it is served uncompressed, as upstream does. httplib reads Accept-Encoding after the
     // handler returns, from its own (non-const) request object.
     const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-    return startWatch(ctx, VerbRequest{*target, std::move(params), req.body}, res);
+    VerbRequest watch{*target, std::move(params), req.body};
+    watch.accept = req.get_header_value("Accept");
+    return startWatch(ctx, watch, res);
+  }
+  if (method == Method::kGet) {
+    // Reads answer in the form Accept asks for: JSON, a Table, or PartialObjectMetadata.
+    VerbRequest read{*target, std::move(params), req.body};
+    read.accept = req.get_header_value("Accept");
+    return renderAsAccepted(d.run(ctx, read), read);
   }
   return d.run(ctx, VerbRequest{*target, std::move(params), req.body});
 }
