@@ -32,41 +32,40 @@ std::string hex64(unsigned n, unsigned salt) {
 }
 
 json probe(const char* path, int port, int delay) {
-  return {{"httpGet", {{"path", path}, {"port", port}, {"scheme", "HTTP"}}},
+  return {{"httpGet", {{"path", path}, {"port", port}}},
           {"initialDelaySeconds", delay},
-          {"timeoutSeconds", 1},
-          {"periodSeconds", 10},
-          {"successThreshold", 1},
-          {"failureThreshold", 3}};
+          {"periodSeconds", 10}};
 }
 
-json container(const std::string& name, const std::string& image, int port, const char* cpu,
-               const char* memory) {
+// The application container: a port, env, both probes, resources and two volume mounts.
+json appContainer(const std::string& image) {
   return {
-      {"name", name},
+      {"name", "web"},
       {"image", image},
       {"imagePullPolicy", "IfNotPresent"},
-      {"ports", json::array({{{"name", "http"}, {"containerPort", port}, {"protocol", "TCP"}}})},
-      {"env",
-       json::array({{{"name", "LOG_LEVEL"}, {"value", "info"}},
-                    {{"name", "POD_NAME"},
-                     {"valueFrom",
-                      {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", "metadata.name"}}}}}}})},
+      {"ports", json::array({{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}})},
+      {"env", json::array({{{"name", "LOG_LEVEL"}, {"value", "info"}}})},
       {"resources",
-       {{"requests", {{"cpu", cpu}, {"memory", memory}}},
+       {{"requests", {{"cpu", "100m"}, {"memory", "128Mi"}}},
         {"limits", {{"cpu", "500m"}, {"memory", "256Mi"}}}}},
-      {"livenessProbe", probe("/healthz", port, 10)},
-      {"readinessProbe", probe("/ready", port, 2)},
-      {"volumeMounts", json::array({{{"name", "config"}, {"mountPath", "/etc/" + name}},
-                                    {{"name", "tmp"}, {"mountPath", "/tmp"}}})},
-      {"terminationMessagePath", "/dev/termination-log"},
-      {"terminationMessagePolicy", "File"}};
+      {"livenessProbe", probe("/healthz", 8080, 10)},
+      {"readinessProbe", probe("/ready", 8080, 2)},
+      {"volumeMounts", json::array({{{"name", "config"}, {"mountPath", "/etc/web"}},
+                                    {{"name", "tmp"}, {"mountPath", "/tmp"}}})}};
+}
+
+// A log-shipping sidecar, smaller as sidecars are.
+json sidecarContainer(const std::string& image) {
+  return {{"name", "log-shipper"},
+          {"image", image},
+          {"env", json::array({{{"name", "TARGET"}, {"value", "logs.example.com:24224"}}})},
+          {"resources", {{"requests", {{"cpu", "20m"}, {"memory", "32Mi"}}}}},
+          {"volumeMounts", json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}})}};
 }
 
 json containerStatus(const std::string& name, const std::string& image, unsigned n, unsigned salt) {
   return {{"name", name},
           {"state", {{"running", {{"startedAt", "2025-03-01T10:00:05Z"}}}}},
-          {"lastState", json::object()},
           {"ready", true},
           {"restartCount", 0},
           {"image", image},
@@ -116,7 +115,6 @@ std::string podJson(int index) {
       {"metadata",
        {{"name", name},
         {"labels", {{"app", "web"}, {"tier", "frontend"}, {"pod-template-hash", hash}}},
-        {"annotations", {{"prometheus.io/scrape", "true"}, {"prometheus.io/port", "9102"}}},
         {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
                                           {"kind", "ReplicaSet"},
                                           {"name", "web-" + hash},
@@ -124,8 +122,7 @@ std::string podJson(int index) {
                                           {"controller", true},
                                           {"blockOwnerDeletion", true}}})}}},
       {"spec",
-       {{"containers", json::array({container("web", app, 8080, "100m", "128Mi"),
-                                    container("log-shipper", shipper, 9102, "20m", "32Mi")})},
+       {{"containers", json::array({appContainer(app), sidecarContainer(shipper)})},
         {"volumes", json::array({{{"name", "config"},
                                   {"configMap", {{"name", "web-config"}, {"defaultMode", 420}}}},
                                  {{"name", "tmp"}, {"emptyDir", json::object()}}})},
@@ -134,12 +131,9 @@ std::string podJson(int index) {
         {"dnsPolicy", "ClusterFirst"},
         {"serviceAccountName", "default"},
         {"nodeName", node},
-        {"securityContext", json::object()},
         {"schedulerName", "default-scheduler"},
         {"tolerations", json::array({notReady, unreachable})},
-        {"priority", 0},
-        {"enableServiceLinks", true},
-        {"preemptionPolicy", "PreemptLowerPriority"}}},
+        {"priority", 0}}},
       {"status",
        {{"phase", "Running"},
         {"conditions", json::array({condition("Initialized", "2025-03-01T10:00:01Z"),
