@@ -417,3 +417,10 @@ TEST_CASE("the wire reader checks every bound", "[protobuf]") {
   CHECK_FALSE(tooLong.readVarint(v));
   CHECK(tooLong.error().find("varint") != std::string::npos);
 }
+
+TEST_CASE("kubectl 1.32 create bodies decode to what Go's JSON encoding writes", "[protobuf]") {
+  for (const auto& sample : kubectl132::kSamples) {
+    INFO(sample.command);
+    CHECK(decodeOk(sample.body) == json::parse(sample.json));
+  }
+}
