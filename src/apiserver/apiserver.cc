@@ -58,6 +58,21 @@ std::vector<std::string> queryValues(const httplib::Request& req, const char* ke
   return out;
 }
 
+void writeThreadMetrics(MetricsText& out, const ElasticTaskQueue::Figures& f) {
+  out.family("tug_apiserver_connection_threads", "gauge",
+             "Threads serving connections (a watch or an idle keep-alive holds one).");
+  out.sample("tug_apiserver_connection_threads", {}, static_cast<double>(f.threads));
+  out.family("tug_apiserver_connection_threads_busy", "gauge",
+             "Connection threads serving a connection now.");
+  out.sample("tug_apiserver_connection_threads_busy", {}, static_cast<double>(f.busy));
+  out.family("tug_apiserver_connections_waiting", "gauge",
+             "Connections waiting for a thread because all threads are busy.");
+  out.sample("tug_apiserver_connections_waiting", {}, static_cast<double>(f.queued));
+  out.family("tug_apiserver_connection_threads_peak", "gauge",
+             "Most connection threads alive at once since start.");
+  out.sample("tug_apiserver_connection_threads_peak", {}, static_cast<double>(f.peakThreads));
+}
+
 }  // namespace
 
 ApiServer::ApiServer(ApiServerOptions options, Authenticator authenticator, HealthChecks health,
@@ -76,8 +91,10 @@ Result<int> ApiServer::start() {
   if (!http_->is_valid()) {
     return internalError(tlsError.empty() ? "cannot set up TLS" : tlsError);
   }
-  size_t threads = options_.threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->new_task_queue = [this] {
+    queue_ = new ElasticTaskQueue(options_.warmThreads, options_.maxThreads);
+    return queue_;
+  };
   http_->set_keep_alive_max_count(1000);
   http_->set_keep_alive_timeout(60);
   routes();
@@ -96,6 +113,14 @@ Result<int> ApiServer::start() {
   return port;
 }
 
+void ApiServer::addMetricsCollector(MetricsCollector collector) {
+  collectors_.push_back(std::move(collector));
+}
+
+ElasticTaskQueue::Figures ApiServer::threadFigures() const {
+  return queue_ != nullptr ? queue_->figures() : ElasticTaskQueue::Figures{};
+}
+
 void ApiServer::stop() {
   if (http_) {
     http_->stop();
@@ -103,6 +128,7 @@ void ApiServer::stop() {
   if (thread_.joinable()) {
     thread_.join();
   }
+  queue_ = nullptr;  // httplib deleted it when listening ended
 }
 
 void ApiServer::routes() {
@@ -122,7 +148,17 @@ void ApiServer::routes() {
     s.Get(std::string("/") + endpoint, handler);
     s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
   }
-  Routes api(s, authenticator_);
+  Routes api(s, authenticator_, &requestMetrics_);
+  api.get("/metrics", [this](const httplib::Request&, httplib::Response& res, const UserInfo&) {
+    MetricsText out;
+    requestMetrics_.write(out);
+    writeThreadMetrics(out, threadFigures());
+    for (const MetricsCollector& collect : collectors_) {
+      collect(out);
+    }
+    writeProcessMetrics(out);
+    res.set_content(out.text(), "text/plain; version=0.0.4; charset=utf-8");
+  });
   for (const RouteInstaller& install : installers_) {
     install(api);
   }

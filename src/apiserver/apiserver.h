@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "apiserver/authenticator.h"
+#include "apiserver/elastic_task_queue.h"
 #include "apiserver/health.h"
+#include "apiserver/metrics.h"
 #include "apiserver/routes.h"
 #include "common/status.h"
 
@@ -22,8 +24,10 @@ struct ApiServerOptions {
   std::string certFile;      // serving certificate (PEM, with its chain)
   std::string keyFile;       // its private key
   std::string clientCaFile;  // client certificates must chain to this CA
-  // Worker threads; every open watch will hold one, so this bounds concurrent watches.
-  size_t threads = 32;
+  // Connection threads: a connection (a watch, an idle keep-alive) holds one while it lives.
+  // `warmThreads` stay; more start on demand up to `maxThreads`, which bounds open watches.
+  size_t warmThreads = 4;
+  size_t maxThreads = 4096;
 };
 
 // The HTTPS front of the Kubernetes API. TLS 1.2 or newer; client certificates are requested
@@ -36,8 +40,13 @@ class ApiServer {
             std::vector<RouteInstaller> installers = {});
   ~ApiServer();
 
+  // Adds figures to /metrics (call before start()).
+  void addMetricsCollector(MetricsCollector collector);
+
   // Binds and starts serving on background threads. Returns the port bound.
   Result<int> start();
+  // Connection threads now (alive, busy, waiting connections, peak); zeros before start().
+  ElasticTaskQueue::Figures threadFigures() const;
   // Stops accepting, finishes in-flight requests and joins the threads. Idempotent.
   void stop();
 
@@ -48,7 +57,10 @@ class ApiServer {
   Authenticator authenticator_;
   HealthChecks health_;
   std::vector<RouteInstaller> installers_;
+  RequestMetrics requestMetrics_;
+  std::vector<MetricsCollector> collectors_;
   std::unique_ptr<httplib::SSLServer> http_;
+  ElasticTaskQueue* queue_ = nullptr;  // owned by http_ while it listens
   std::thread thread_;
 };
 

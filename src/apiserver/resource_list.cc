@@ -85,7 +85,7 @@ Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req) {
   if (!labels.ok()) {
     return labels.status();
   }
-  auto fields = FieldSelector::parse(queryParam(req.params, "fieldSelector"));
+  auto fields = FieldSelector::parse(queryParam(req.params, "fieldSelector"), *req.target.info);
   if (!fields.ok()) {
     return fields.status();
   }

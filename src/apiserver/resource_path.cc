@@ -48,6 +48,11 @@ Result<ResourcePath> parseResourcePath(std::string_view path) {
     return notAResource();
   }
   std::vector<std::string> rest(parts.begin() + static_cast<std::ptrdiff_t>(i), parts.end());
+  // The deprecated watch prefix: /api/v1/watch/namespaces/<ns>/pods[/<name>].
+  if (rest.size() >= 2 && rest[0] == "watch") {
+    out.legacyWatch = true;
+    rest.erase(rest.begin());
+  }
   if (rest.size() >= 3 && rest[0] == "namespaces" &&
       !(rest.size() == 3 && isNamespaceSubresource(rest[2]))) {
     out.ns = rest[1];
@@ -67,6 +72,9 @@ Result<ResourcePath> parseResourcePath(std::string_view path) {
     out.name = rest[1];
   }
   if (rest.size() > 2) {
+    if (out.legacyWatch) {
+      return notAResource();  // subresources cannot be watched
+    }
     out.subresource = rest[2];
   }
   return out;

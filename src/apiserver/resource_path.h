@@ -17,6 +17,9 @@ struct ResourcePath {
   std::string ns;  // set when the URL went through namespaces/<ns>/
   std::string name, subresource;
   bool namespacedUrl = false;
+  // Reached through the deprecated /watch/ prefix: a GET there is a watch (of one object when
+  // a name follows).
+  bool legacyWatch = false;
 };
 
 // NotFound when the path is not a resource URL at all (too short, too long, empty segments).

@@ -239,7 +239,93 @@ bool LabelSelector::matches(const std::map<std::string, std::string>& labels) co
   return true;
 }
 
-Result<FieldSelector> FieldSelector::parse(std::string_view text) {
+namespace {
+
+struct SelectableFields {
+  std::string_view group, resource;
+  std::vector<std::string_view> fields;
+};
+
+// From upstream's field label conversions and GetAttrs of each registry (Kubernetes 1.31).
+const std::vector<SelectableFields>& selectableFieldTable() {
+  static const std::vector<SelectableFields> table = {
+      {"", "pods",
+       {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+        "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"}},
+      {"", "events",
+       {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+        "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+        "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}},
+      {"", "namespaces", {"status.phase"}},
+      {"", "nodes", {"spec.unschedulable"}},
+      {"", "secrets", {"type"}},
+      {"", "replicationcontrollers", {"status.replicas"}},
+      {"apps", "replicasets", {"status.replicas"}},
+      {"batch", "jobs", {"status.successful"}},
+      {"certificates.k8s.io", "certificatesigningrequests", {"spec.signerName"}},
+  };
+  return table;
+}
+
+const nlohmann::json* fieldAt(const nlohmann::json& object, std::string_view path) {
+  const nlohmann::json* at = &object;
+  while (!path.empty()) {
+    size_t dot = path.find('.');
+    std::string_view part = path.substr(0, dot);
+    if (!at->is_object()) {
+      return nullptr;
+    }
+    auto it = at->find(std::string(part));
+    if (it == at->end()) {
+      return nullptr;
+    }
+    at = &*it;
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
+  return at;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& selectableFields(const api::ResourceInfo& resource) {
+  static const std::vector<std::string_view> none;
+  for (const SelectableFields& s : selectableFieldTable()) {
+    if (s.group == resource.group && s.resource == resource.resource) {
+      return s.fields;
+    }
+  }
+  return none;
+}
+
+std::string selectableFieldValue(const nlohmann::json& object, std::string_view field) {
+  // Events are selected by their source's component under the name "source".
+  const nlohmann::json* v =
+      fieldAt(object, field == "source" && object.contains("involvedObject") ? "source.component"
+                                                                               : field);
+  if (v == nullptr || v->is_null()) {
+    // Unset booleans and counts select as their zero value, as the Go structs give them.
+    if (field == "spec.hostNetwork" || field == "spec.unschedulable") {
+      return "false";
+    }
+    if (field == "status.replicas" || field == "status.successful") {
+      return "0";
+    }
+    return "";
+  }
+  if (v->is_string()) {
+    return v->get<std::string>();
+  }
+  if (v->is_boolean()) {
+    return v->get<bool>() ? "true" : "false";
+  }
+  if (v->is_number()) {
+    return v->dump();
+  }
+  return "";
+}
+
+Result<FieldSelector> FieldSelector::parse(std::string_view text,
+                                           const api::ResourceInfo& resource) {
   FieldSelector s;
   text = trim(text);
   if (text.empty()) {
@@ -265,7 +351,9 @@ Result<FieldSelector> FieldSelector::parse(std::string_view text) {
     }
     r.equals = part[p] == '=';
     r.value = std::string(trim(part.substr(p + opLen)));
-    if (r.field != "metadata.name" && r.field != "metadata.namespace") {
+    const auto& extra = selectableFields(resource);
+    if (r.field != "metadata.name" && r.field != "metadata.namespace" &&
+        std::find(extra.begin(), extra.end(), r.field) == extra.end()) {
       return badRequest("field label not supported: " + r.field);
     }
     s.requirements_.push_back(std::move(r));
@@ -275,14 +363,7 @@ Result<FieldSelector> FieldSelector::parse(std::string_view text) {
 
 bool FieldSelector::matches(const nlohmann::json& object) const {
   for (const Requirement& r : requirements_) {
-    std::string have;
-    if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
-      const char* key = r.field == "metadata.name" ? "name" : "namespace";
-      if (auto v = m->find(key); v != m->end() && v->is_string()) {
-        have = v->get<std::string>();
-      }
-    }
-    if ((have == r.value) != r.equals) {
+    if ((selectableFieldValue(object, r.field) == r.value) != r.equals) {
       return false;
     }
   }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/resource_registry.h"
 #include "common/status.h"
 
 namespace tug::apiserver {
@@ -34,8 +35,9 @@ class LabelSelector {
   std::vector<Requirement> requirements_;
 };
 
-// A field selector limited to the fields every kind has: metadata.name and metadata.namespace,
-// with =, == and !=. Kind-specific fields (spec.nodeName, ...) come with their kinds.
+// A field selector over the fields upstream lets each kind be selected by: metadata.name and
+// metadata.namespace for every kind, plus per-kind fields (pods: spec.nodeName, status.phase,
+// ...; events: involvedObject.*, reason, type, ...), with =, == and !=.
 class FieldSelector {
  public:
   struct Requirement {
@@ -44,8 +46,9 @@ class FieldSelector {
     std::string value;
   };
 
-  // BadRequest for bad syntax or a field other than the two above (upstream's wording).
-  static Result<FieldSelector> parse(std::string_view text);
+  // BadRequest for bad syntax or a field the resource cannot be selected by (upstream's
+  // wording: `field label not supported: spec.foo`).
+  static Result<FieldSelector> parse(std::string_view text, const api::ResourceInfo& resource);
 
   bool empty() const { return requirements_.empty(); }
   bool matches(const nlohmann::json& object) const;
@@ -53,6 +56,13 @@ class FieldSelector {
  private:
   std::vector<Requirement> requirements_;
 };
+
+// The per-kind fields upstream supports in field selectors, beyond metadata.name and
+// metadata.namespace (empty for most resources).
+const std::vector<std::string_view>& selectableFields(const api::ResourceInfo& resource);
+// The value a field selector compares for `field` of `object`: strings as they are, booleans
+// and numbers as text, "" when absent.
+std::string selectableFieldValue(const nlohmann::json& object, std::string_view field);
 
 // metadata.labels of an object as a map; non-string values are skipped.
 std::map<std::string, std::string> objectLabels(const nlohmann::json& object);

@@ -321,7 +321,7 @@ std::optional<Reply> startWatch(const VerbContext& ctx, const VerbRequest& req,
   if (!labels.ok()) {
     return errorReply(labels.status(), req.target);
   }
-  auto fields = FieldSelector::parse(queryParam(req.params, "fieldSelector"));
+  auto fields = FieldSelector::parse(queryParam(req.params, "fieldSelector"), *req.target.info);
   if (!fields.ok()) {
     return errorReply(fields.status(), req.target);
   }

@@ -1,23 +1,58 @@
 #include "apiserver/routes.h"
 
+#include <chrono>
+
+#include "apiserver/request_labels.h"
 #include "apiserver/response.h"
 
 namespace tug::apiserver {
 
+namespace {
+
+void authenticateAndServe(const Authenticator& authenticator, const Handler& h,
+                          const httplib::Request& req, httplib::Response& res) {
+  auto user =
+      authenticator.authenticate(Credentials{req.ssl, req.get_header_value("Authorization")});
+  if (!user.ok()) {
+    sendStatus(res, user.status());
+    return;
+  }
+  if (!user->authenticated) {
+    sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
+    return;
+  }
+  h(req, res, *user);
+}
+
+}  // namespace
+
 httplib::Server::Handler Routes::wrap(Handler h) const {
   const Authenticator* authenticator = &authenticator_;
-  return [authenticator, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-    auto user = authenticator->authenticate(
-        Credentials{req.ssl, req.get_header_value("Authorization")});
-    if (!user.ok()) {
-      sendStatus(res, user.status());
+  RequestMetrics* metrics = metrics_;
+  return [authenticator, metrics, h = std::move(h)](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    if (metrics == nullptr) {
+      authenticateAndServe(*authenticator, h, req, res);
       return;
     }
-    if (!user->authenticated) {
-      sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
-      return;
+    auto start = std::chrono::steady_clock::now();
+    authenticateAndServe(*authenticator, h, req, res);
+    RequestLabels labels = requestLabels(req);
+    metrics->observe(labels, res.status,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                         .count());
+    if (res.content_provider_) {
+      // A stream (a watch): open until httplib releases its provider.
+      metrics->longRunningStarted(labels);
+      auto release = std::move(res.content_provider_resource_releaser_);
+      res.content_provider_resource_releaser_ = [metrics, labels,
+                                                 release = std::move(release)](bool ok) {
+        if (release) {
+          release(ok);
+        }
+        metrics->longRunningEnded(labels);
+      };
     }
-    h(req, res, *user);
   };
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apiserver/authenticator.h"
+#include "apiserver/metrics.h"
 #include "apiserver/user_info.h"
 
 namespace tug::apiserver {
@@ -19,8 +20,10 @@ using Handler =
 // httplib's regular expressions over the path, matched in the order they were added.
 class Routes {
  public:
-  Routes(httplib::Server& server, const Authenticator& authenticator)
-      : server_(server), authenticator_(authenticator) {}
+  // `metrics` (optional) counts every request and times it.
+  Routes(httplib::Server& server, const Authenticator& authenticator,
+         RequestMetrics* metrics = nullptr)
+      : server_(server), authenticator_(authenticator), metrics_(metrics) {}
 
   void get(const std::string& pattern, Handler h);
   void post(const std::string& pattern, Handler h);
@@ -33,6 +36,7 @@ class Routes {
 
   httplib::Server& server_;
   const Authenticator& authenticator_;
+  RequestMetrics* metrics_;
 };
 
 // Adds a component's routes (discovery, resources, ...). Installed in order before the

@@ -72,6 +72,14 @@ class Watch {
 };
 using WatchPtr = std::unique_ptr<Watch>;
 
+// What a store reports about itself for monitoring.
+struct StoreFigures {
+  Revision current = 0, compacted = 0;
+  int64_t databaseBytes = -1;  // on disk, write-ahead log included; -1 when unknown
+  size_t watchers = 0;         // open watches
+  size_t windowEvents = 0;     // recent events kept in memory for watches
+};
+
 // Thread-safe. Errors: NotFound, AlreadyExists, Conflict, Gone (revision compacted), Invalid
 // (bad key), TooLarge (value over the limit), Unavailable (store closed), Internal (I/O, disk
 // full, damaged file).
@@ -108,6 +116,7 @@ class Store {
 
   virtual Revision currentRevision() const = 0;
   virtual Revision compactedRevision() const = 0;
+  virtual StoreFigures figures() const = 0;
 
   // Stops accepting writes, ends watches and releases the database. Idempotent.
   virtual void close() = 0;

@@ -226,4 +226,14 @@ void WatchHub::closeAll(const Status& why) {
   }
 }
 
+size_t WatchHub::watcherCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return watchers_.size();
+}
+
+size_t WatchHub::windowEventCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return window_.size();
+}
+
 }  // namespace tug::store

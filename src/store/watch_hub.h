@@ -46,6 +46,8 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   void closeAll(const Status& why);
 
   Revision lastPublished() const;
+  size_t watcherCount() const;
+  size_t windowEventCount() const;
 
   // Removes a watcher; called by the watch handle.
   void remove(const std::shared_ptr<WatcherState>& w);

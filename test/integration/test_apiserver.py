@@ -6,6 +6,7 @@ temporary directory.
 """
 
 import base64
+import http.client
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import ssl
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -192,6 +194,74 @@ class KubeconfigTest(ApiServerTestCase):
             self.assertEqual(f.read(), serving)
         code, _, _ = self.get(second, "/healthz", self.context())
         self.assertEqual(code, 200)
+
+
+class LoadTest(ApiServerTestCase):
+    """Long-lived connections (watches, idle keep-alives) each hold a thread: the server must
+    start more rather than make other requests wait."""
+
+    def open_watch(self, server, ctx, path):
+        conn = http.client.HTTPSConnection("127.0.0.1", server.port, context=ctx, timeout=10)
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        return conn, resp
+
+    def test_many_open_watches_do_not_starve_requests(self):
+        server = self.start()
+        ctx = self.context()
+        watches = []
+        try:
+            for i in range(150):
+                watches.append(self.open_watch(
+                    server, ctx, "/api/v1/namespaces/default/configmaps?watch=true"))
+            started = time.monotonic()
+            code, _, body = self.get(server, "/api/v1/namespaces", ctx)
+            elapsed = time.monotonic() - started
+            self.assertEqual(code, 200, body)
+            self.assertLess(elapsed, 2.0)
+            code, _, metrics = self.get(server, "/metrics", ctx)
+            self.assertEqual(code, 200)
+            threads = re.search(r"^tug_apiserver_connection_threads (\d+)$", metrics, re.M)
+            self.assertGreaterEqual(int(threads.group(1)), 150)
+            open_watches = re.search(
+                r'^apiserver_longrunning_requests\{[^}]*resource="configmaps"[^}]*'
+                r'verb="WATCH"[^}]*\} (\d+)$', metrics, re.M)
+            self.assertIsNotNone(open_watches, metrics)
+            self.assertEqual(int(open_watches.group(1)), 150)
+        finally:
+            for conn, _ in watches:
+                conn.close()
+
+    def test_metrics_count_requests_and_need_credentials(self):
+        server = self.start()
+        ctx = self.context()
+        for _ in range(3):
+            self.assertEqual(self.get(server, "/api/v1/namespaces/default/pods/none", ctx)[0],
+                             404)
+        code, ctype, text = self.get(server, "/metrics", ctx)
+        self.assertEqual(code, 200)
+        self.assertTrue(ctype.startswith("text/plain; version=0.0.4"), ctype)
+        self.assertRegex(text, r'apiserver_request_total\{code="404",component="apiserver",'
+                               r'group="",resource="pods",scope="resource",subresource="",'
+                               r'verb="GET",version="v1"\} 3\n')
+        self.assertRegex(text, r"\nprocess_resident_memory_bytes \d+\n")
+        self.assertRegex(text, r"\ntug_store_current_revision \d+\n")
+        self.assertRegex(text, r"\ntug_store_database_bytes \d+\n")
+        self.assertEqual(self.get(server, "/metrics", self.context(client_cert=False))[0], 401)
+
+    def test_legacy_watch_paths(self):
+        server = self.start()
+        ctx = self.context()
+        conn, resp = self.open_watch(server, ctx, "/api/v1/watch/namespaces/default")
+        try:
+            event = json.loads(resp.readline())
+            self.assertEqual(event["type"], "ADDED")
+            self.assertEqual(event["object"]["metadata"]["name"], "default")
+        finally:
+            conn.close()
+        code, _, _ = self.get(server, "/api/v1/watch/namespaces/default/pods/x/status", ctx)
+        self.assertEqual(code, 404)
 
 
 if __name__ == "__main__":

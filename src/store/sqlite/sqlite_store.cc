@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <atomic>
+#include <filesystem>
 #include <limits>
 
 #include "common/file_lock.h"
@@ -33,6 +34,7 @@ class SqliteStore final : public Store {
       : lock_(std::move(lock)),
         writer_(std::move(writer)),
         hub_(std::move(hub)),
+        path_(path),
         readers_(std::move(path)) {}
   ~SqliteStore() override { close(); }
 
@@ -177,6 +179,21 @@ class SqliteStore final : public Store {
   Revision currentRevision() const override { return writer_->current(); }
   Revision compactedRevision() const override { return writer_->compacted(); }
 
+  StoreFigures figures() const override {
+    StoreFigures f;
+    f.current = writer_->current();
+    f.compacted = writer_->compacted();
+    std::error_code ec;
+    auto main = std::filesystem::file_size(path_, ec);
+    if (!ec) {
+      auto wal = std::filesystem::file_size(path_ + "-wal", ec);
+      f.databaseBytes = static_cast<int64_t>(main + (ec ? 0 : wal));
+    }
+    f.watchers = hub_->watcherCount();
+    f.windowEvents = hub_->windowEventCount();
+    return f;
+  }
+
   void close() override {
     if (closed_.exchange(true)) {
       return;
@@ -241,6 +258,7 @@ class SqliteStore final : public Store {
   FileLock lock_;
   std::unique_ptr<Writer> writer_;
   std::shared_ptr<WatchHub> hub_;
+  const std::string path_;
   ReaderPool readers_;
   std::atomic<bool> closed_{false};
 };

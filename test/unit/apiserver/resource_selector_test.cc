@@ -1,5 +1,7 @@
 #include "apiserver/resource_selector.h"
 
+#include "api/resource_registry.h"
+
 #include <catch2/catch.hpp>
 
 using namespace tug;
@@ -51,9 +53,10 @@ TEST_CASE("bad label selectors are BadRequest", "[selector]") {
 }
 
 TEST_CASE("field selectors on metadata.name and metadata.namespace", "[selector]") {
+  const auto& configmaps = *tug::api::ResourceRegistry::builtin().find("", "v1", "configmaps");
   nlohmann::json obj = {{"metadata", {{"name", "a"}, {"namespace", "x"}}}};
   auto match = [&](const char* text) {
-    auto s = FieldSelector::parse(text);
+    auto s = FieldSelector::parse(text, configmaps);
     REQUIRE(s.ok());
     return s->matches(obj);
   };
@@ -64,11 +67,48 @@ TEST_CASE("field selectors on metadata.name and metadata.namespace", "[selector]
   CHECK(match("metadata.namespace!=y"));
   CHECK_FALSE(match("metadata.namespace=y"));
 
-  auto unknown = FieldSelector::parse("spec.nodeName=n1");
+  auto unknown = FieldSelector::parse("spec.nodeName=n1", configmaps);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().code() == Code::kBadRequest);
   CHECK(unknown.status().message() == "field label not supported: spec.nodeName");
-  CHECK_FALSE(FieldSelector::parse("metadata.name").ok());
+  CHECK_FALSE(FieldSelector::parse("metadata.name", configmaps).ok());
+}
+
+TEST_CASE("field selectors on the fields each kind supports", "[selector]") {
+  const auto& reg = tug::api::ResourceRegistry::builtin();
+  const auto& pods = *reg.find("", "v1", "pods");
+  nlohmann::json pod = {{"metadata", {{"name", "p"}, {"namespace", "d"}}},
+                        {"spec", {{"nodeName", "n1"}}},
+                        {"status", {{"phase", "Running"}}}};
+  auto match = [&](const tug::api::ResourceInfo& r, const nlohmann::json& o, const char* text) {
+    auto s = FieldSelector::parse(text, r);
+    REQUIRE(s.ok());
+    return s->matches(o);
+  };
+  CHECK(match(pods, pod, "spec.nodeName=n1"));
+  CHECK_FALSE(match(pods, pod, "spec.nodeName=n2"));
+  CHECK(match(pods, pod, "status.phase!=Pending,spec.nodeName=n1"));
+  // Unscheduled pods are selected by an empty node name, as the scheduler asks.
+  CHECK(match(pods, {{"metadata", {{"name", "q"}}}}, "spec.nodeName="));
+  CHECK(match(pods, pod, "spec.hostNetwork=false"));
+
+  const auto& nodes = *reg.find("", "v1", "nodes");
+  CHECK(match(nodes, {{"spec", {{"unschedulable", true}}}}, "spec.unschedulable=true"));
+  CHECK(match(nodes, nlohmann::json::object(), "spec.unschedulable=false"));
+
+  const auto& events = *reg.find("", "v1", "events");
+  nlohmann::json ev = {{"involvedObject", {{"kind", "Pod"}, {"name", "p"}}},
+                       {"source", {{"component", "kubelet"}}},
+                       {"type", "Warning"}};
+  CHECK(match(events, ev, "involvedObject.kind=Pod,involvedObject.name=p,type=Warning"));
+  CHECK(match(events, ev, "source=kubelet"));
+  CHECK(match(*reg.find("", "v1", "secrets"), {{"type", "Opaque"}}, "type=Opaque"));
+  CHECK(match(*reg.find("apps", "v1", "replicasets"), {{"status", {{"replicas", 3}}}},
+              "status.replicas=3"));
+
+  auto wrongKind = FieldSelector::parse("status.phase=Running", nodes);
+  REQUIRE_FALSE(wrongKind.ok());
+  CHECK(wrongKind.status().message() == "field label not supported: status.phase");
 }
 
 TEST_CASE("object labels ignore non-string values", "[selector]") {
