@@ -1,0 +1,98 @@
+// Defaults of core/v1 kinds other than Pod (upstream pkg/apis/core/v1/defaults.go).
+#include "api/validation/defaults_kinds.h"
+
+namespace tug::api::validation {
+
+void defaultService(Json& obj) {
+  Json* spec = objectField(obj, "spec");
+  if (spec == nullptr) {
+    return;
+  }
+  setDefault(*spec, "sessionAffinity", "None");
+  if (stringField(*spec, "sessionAffinity") == "ClientIP") {
+    if (Json* cfg = ensureObject(*spec, "sessionAffinityConfig")) {
+      if (Json* cip = ensureObject(*cfg, "clientIP")) {
+        setDefault(*cip, "timeoutSeconds", 10800);
+      }
+    }
+  }
+  setDefault(*spec, "type", "ClusterIP");
+  const std::string type = stringField(*spec, "type");
+  forEachObject(*spec, "ports", [](Json& port, size_t) {
+    setDefault(port, "protocol", "TCP");
+    const Json* target = field(port, "targetPort");
+    bool unset = target == nullptr || (target->is_number_integer() && target->get<int>() == 0) ||
+                 (target->is_string() && target->get_ref<const std::string&>().empty());
+    if (unset && has(port, "port")) {
+      port["targetPort"] = port["port"];
+    }
+  });
+  if (type == "NodePort" || type == "LoadBalancer") {
+    setDefault(*spec, "externalTrafficPolicy", "Cluster");
+  }
+  if (type != "ExternalName") {
+    setDefault(*spec, "internalTrafficPolicy", "Cluster");
+  }
+  if (type == "LoadBalancer") {
+    setDefault(*spec, "allocateLoadBalancerNodePorts", true);
+  }
+}
+
+void defaultSecret(Json& obj) { setDefault(obj, "type", "Opaque"); }
+
+void defaultPersistentVolume(Json& obj) {
+  if (Json* spec = objectField(obj, "spec")) {
+    setDefault(*spec, "persistentVolumeReclaimPolicy", "Retain");
+    setDefault(*spec, "volumeMode", "Filesystem");
+  }
+  if (Json* status = ensureObject(obj, "status")) {
+    setDefault(*status, "phase", "Pending");
+  }
+}
+
+void defaultPersistentVolumeClaim(Json& pvc) {
+  if (Json* spec = objectField(pvc, "spec")) {
+    setDefault(*spec, "volumeMode", "Filesystem");
+  }
+  if (Json* status = ensureObject(pvc, "status")) {
+    setDefault(*status, "phase", "Pending");
+  }
+}
+
+void defaultNamespace(Json& obj) {
+  // Every namespace carries its own name as a label, so selectors can pick namespaces by name.
+  Json* meta = objectField(obj, "metadata");
+  std::string name = meta ? stringField(*meta, "name") : "";
+  if (!name.empty()) {
+    if (Json* labels = ensureObject(*meta, "labels")) {
+      (*labels)["kubernetes.io/metadata.name"] = name;
+    }
+  }
+  if (Json* status = ensureObject(obj, "status")) {
+    setDefault(*status, "phase", "Active");
+  }
+}
+
+void defaultNode(Json& obj) {
+  Json* status = objectField(obj, "status");
+  if (status == nullptr) {
+    return;
+  }
+  if (const Json* capacity = objectField(*status, "capacity"); capacity && !has(*status, "allocatable")) {
+    (*status)["allocatable"] = *capacity;
+  }
+}
+
+void defaultEndpoints(Json& obj) {
+  forEachObject(obj, "subsets", [](Json& subset, size_t) {
+    forEachObject(subset, "ports", [](Json& port, size_t) { setDefault(port, "protocol", "TCP"); });
+  });
+}
+
+void defaultPodTemplate(Json& obj) {
+  if (Json* tmpl = objectField(obj, "template")) {
+    defaultPodTemplateSpec(*tmpl);
+  }
+}
+
+}  // namespace tug::api::validation

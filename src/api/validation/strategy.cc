@@ -1,0 +1,189 @@
+#include "api/validation/strategy.h"
+
+#include <string>
+
+namespace tug::api::validation {
+namespace {
+
+std::string metaField(const Json& obj, std::string_view key) {
+  const Json* meta = objectField(obj, "metadata");
+  return meta ? stringField(*meta, key) : "";
+}
+
+// Unless the user manages the selector, a Job selects its pods by its own uid and labels them
+// with its name, so two Jobs never adopt each other's pods.
+void generateJobSelector(Json& job) {
+  Json* spec = objectField(job, "spec");
+  if (spec == nullptr) {
+    return;
+  }
+  const Json* manual = field(*spec, "manualSelector");
+  if (manual != nullptr && manual->is_boolean() && manual->get<bool>()) {
+    return;
+  }
+  Json* tmpl = ensureObject(*spec, "template");
+  Json* meta = tmpl ? ensureObject(*tmpl, "metadata") : nullptr;
+  Json* labels = meta ? ensureObject(*meta, "labels") : nullptr;
+  Json* selector = ensureObject(*spec, "selector");
+  Json* matchLabels = selector ? ensureObject(*selector, "matchLabels") : nullptr;
+  if (labels == nullptr || matchLabels == nullptr) {
+    return;
+  }
+  const std::string name = metaField(job, "name");
+  const std::string uid = metaField(job, "uid");
+  for (const char* key : {"job-name", "batch.kubernetes.io/job-name"}) {
+    if (!labels->contains(key)) {
+      (*labels)[key] = name;
+    }
+  }
+  for (const char* key : {"controller-uid", "batch.kubernetes.io/controller-uid"}) {
+    if (!labels->contains(key)) {
+      (*labels)[key] = uid;
+    }
+  }
+  if (!matchLabels->contains("batch.kubernetes.io/controller-uid")) {
+    (*matchLabels)["batch.kubernetes.io/controller-uid"] = uid;
+  }
+}
+
+// A single-stack IPv4 cluster: services get one family; headless services without a selector
+// may carry any family, so upstream asks for dual stack there.
+void defaultServiceFamilies(Json& svc) {
+  Json* spec = objectField(svc, "spec");
+  if (spec == nullptr || stringField(*spec, "type") == "ExternalName") {
+    return;
+  }
+  const std::string clusterIP = stringField(*spec, "clusterIP");
+  if (!clusterIP.empty() && !has(*spec, "clusterIPs")) {
+    (*spec)["clusterIPs"] = Json::array({clusterIP});
+  }
+  const Json* selector = objectField(*spec, "selector");
+  bool headlessWithoutSelector = clusterIP == "None" && (selector == nullptr || selector->empty());
+  setDefault(*spec, "ipFamilyPolicy", headlessWithoutSelector ? "RequireDualStack" : "SingleStack");
+  const Json* families = arrayField(*spec, "ipFamilies");
+  if (families == nullptr || families->empty()) {
+    (*spec)["ipFamilies"] = Json::array({"IPv4"});
+  }
+}
+
+bool hasQuantity(const Json& resources, const char* list, const char* name) {
+  const Json* l = objectField(resources, list);
+  return l != nullptr && l->contains(name);
+}
+
+// BestEffort without any requests or limits; Guaranteed when every container limits cpu and
+// memory and requests what it limits; Burstable otherwise.
+std::string qosClass(const Json& spec) {
+  bool any = false;
+  bool guaranteed = true;
+  for (const char* list : {"initContainers", "containers"}) {
+    forEachObject(spec, list, [&](const Json& c, size_t) {
+      const Json* r = objectField(c, "resources");
+      const Json* limits = r ? objectField(*r, "limits") : nullptr;
+      const Json* requests = r ? objectField(*r, "requests") : nullptr;
+      any = any || (limits && !limits->empty()) || (requests && !requests->empty());
+      for (const char* name : {"cpu", "memory"}) {
+        if (r == nullptr || !hasQuantity(*r, "limits", name)) {
+          guaranteed = false;
+        } else if (hasQuantity(*r, "requests", name) &&
+                   (*requests)[name] != (*limits)[name]) {
+          guaranteed = false;
+        }
+      }
+    });
+  }
+  if (!any) {
+    return "BestEffort";
+  }
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+void preparePod(Json& pod) {
+  const Json* spec = objectField(pod, "spec");
+  Json status = {{"phase", "Pending"}};
+  if (spec != nullptr) {
+    status["qosClass"] = qosClass(*spec);
+  }
+  pod["status"] = status;
+}
+
+void prepareNamespace(Json& ns) {
+  Json* spec = ensureObject(ns, "spec");
+  if (spec == nullptr) {
+    return;
+  }
+  Json* finalizers = arrayField(*spec, "finalizers");
+  if (finalizers == nullptr) {
+    (*spec)["finalizers"] = Json::array({"kubernetes"});
+    return;
+  }
+  for (const auto& f : *finalizers) {
+    if (f == "kubernetes") {
+      return;
+    }
+  }
+  finalizers->push_back("kubernetes");
+}
+
+// Copies spec.<key> from the old object when the new one leaves it unset.
+void keepSpecField(Json& obj, const Json& old, const char* key) {
+  Json* spec = objectField(obj, "spec");
+  const Json* oldSpec = objectField(old, "spec");
+  if (spec == nullptr || oldSpec == nullptr) {
+    return;
+  }
+  if (const Json* v = field(*oldSpec, key); v != nullptr) {
+    const Json* now = field(*spec, key);
+    if (now == nullptr || (now->is_string() && now->get_ref<const std::string&>().empty())) {
+      (*spec)[key] = *v;
+    }
+  }
+}
+
+}  // namespace
+
+void prepareCreate(std::string_view group, std::string_view kind, Json& obj) {
+  if (group == "batch" && kind == "Job") {
+    generateJobSelector(obj);
+  } else if (group.empty() && kind == "Service") {
+    defaultServiceFamilies(obj);
+  } else if (group.empty() && kind == "Pod") {
+    preparePod(obj);
+  } else if (group.empty() && kind == "Namespace") {
+    prepareNamespace(obj);
+  }
+}
+
+void prepareUpdate(std::string_view group, std::string_view kind, Json& obj, const Json& old) {
+  if (group.empty() && kind == "Service") {
+    const Json* spec = objectField(obj, "spec");
+    const Json* oldSpec = objectField(old, "spec");
+    // A change of type to or from ExternalName starts the IP fields afresh, as upstream does.
+    if (spec && oldSpec && stringField(*spec, "type") != "ExternalName" &&
+        stringField(*oldSpec, "type") != "ExternalName") {
+      // A changed clusterIP carries its clusterIPs along (validation then refuses the change);
+      // otherwise what the replacement leaves out stays as stored.
+      const std::string ip = stringField(*spec, "clusterIP");
+      if (!ip.empty() && ip != stringField(*oldSpec, "clusterIP") && !has(*spec, "clusterIPs")) {
+        (*objectField(obj, "spec"))["clusterIPs"] = Json::array({ip});
+      }
+      for (const char* key : {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
+        keepSpecField(obj, old, key);
+      }
+    }
+    defaultServiceFamilies(obj);
+  } else if (group.empty() && kind == "Namespace") {
+    // The namespace's finalizers change only through its finalize subresource.
+    if (Json* spec = ensureObject(obj, "spec")) {
+      const Json* oldSpec = objectField(old, "spec");
+      const Json* oldFinalizers = oldSpec ? field(*oldSpec, "finalizers") : nullptr;
+      if (oldFinalizers != nullptr) {
+        (*spec)["finalizers"] = *oldFinalizers;
+      } else {
+        spec->erase("finalizers");
+      }
+    }
+  }
+}
+
+}  // namespace tug::api::validation

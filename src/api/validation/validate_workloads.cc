@@ -1,0 +1,388 @@
+// apps and batch kinds (upstream pkg/apis/apps/validation and pkg/apis/batch/validation).
+#include <cctype>
+
+#include "api/validation/validate_kinds.h"
+
+namespace tug::api::validation {
+namespace {
+
+const Json kEmptyObject = Json::object();
+
+const Json& objectOrEmpty(const Json* j) { return j ? *j : kEmptyObject; }
+
+const Json* templateLabels(const Json& tmpl) {
+  const Json* meta = objectField(tmpl, "metadata");
+  return meta ? objectField(*meta, "labels") : nullptr;
+}
+
+// The selector and its template: selector required and non-empty, and it selects the
+// template's labels. `what` names the kind in upstream's empty-selector message.
+ErrorList validateSelectorAndTemplate(const Json& spec, const Path& p, const std::string& what) {
+  ErrorList errs;
+  const Json* selector = objectField(spec, "selector");
+  const Json& tmpl = objectOrEmpty(objectField(spec, "template"));
+  if (selector == nullptr) {
+    errs.push_back(required(p.child("selector")));
+    return errs;
+  }
+  ErrorList selectorErrs = validateLabelSelector(*selector, p.child("selector"));
+  bool usable = selectorErrs.empty();
+  append(errs, std::move(selectorErrs));
+  if (selectorEmpty(*selector)) {
+    errs.push_back(invalid(p.child("selector"), *selector, "empty selector is invalid for " + what));
+  } else if (usable) {
+    const Json* labels = templateLabels(tmpl);
+    if (!selectorMatches(*selector, labels)) {
+      errs.push_back(invalid(p.child("template", "metadata", "labels"),
+                             labels ? *labels : Json::object(),
+                             "`selector` does not match template `labels`"));
+    }
+  }
+  return errs;
+}
+
+ErrorList requireRestartAlways(const Json& spec, const Path& p) {
+  const Json& tmplSpec = objectOrEmpty(objectField(objectOrEmpty(objectField(spec, "template")),
+                                                   "spec"));
+  const Json* policy = field(tmplSpec, "restartPolicy");
+  if (policy != nullptr && *policy != "Always") {
+    return {notSupported(p.child("template", "spec", "restartPolicy"), *policy, {"Always"})};
+  }
+  return {};
+}
+
+const Json& templateSpec(const Json& spec) {
+  return objectOrEmpty(objectField(objectOrEmpty(objectField(spec, "template")), "spec"));
+}
+
+// An int-or-string that is a count or a percentage, at most 100%.
+ErrorList intOrPercent(const Json& obj, std::string_view key, const Path& p) {
+  const Json* v = field(obj, key);
+  if (v == nullptr) {
+    return {};
+  }
+  if (v->is_string()) {
+    const std::string& s = v->get_ref<const std::string&>();
+    bool digits = s.size() > 1 && s.back() == '%';
+    for (size_t i = 0; digits && i + 1 < s.size(); ++i) {
+      digits = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
+    }
+    if (!digits) {
+      return {invalid(p, *v, "a valid percent string must be a numeric string followed by an "
+                              "ending '%' (e.g. '1%',  or '93%', regex used for validation is "
+                              "'[0-9]+%')")};
+    }
+    if (std::stoll(s.substr(0, std::min<size_t>(s.size() - 1, 12))) > 100) {
+      return {invalid(p, *v, "must not be greater than 100%")};
+    }
+    return {};
+  }
+  return nonNegative(obj, key, p);
+}
+
+bool isZero(const Json* v) {
+  return v == nullptr || (v->is_number_integer() && v->get<long long>() == 0) ||
+         (v->is_string() && (*v == "0" || *v == "0%"));
+}
+
+ErrorList validateRollingUpdate(const Json& ru, const Path& p, const char* zeroMsg) {
+  ErrorList errs;
+  append(errs, intOrPercent(ru, "maxUnavailable", p.child("maxUnavailable")));
+  append(errs, intOrPercent(ru, "maxSurge", p.child("maxSurge")));
+  if (isZero(field(ru, "maxUnavailable")) && isZero(field(ru, "maxSurge"))) {
+    errs.push_back(invalid(p.child("maxUnavailable"), fieldOr(ru, "maxUnavailable"), zeroMsg));
+  }
+  return errs;
+}
+
+ErrorList validateReplicaSetLike(const Json& spec, const Path& p, const std::string& what) {
+  ErrorList errs;
+  append(errs, nonNegative(spec, "replicas", p.child("replicas")));
+  append(errs, nonNegative(spec, "minReadySeconds", p.child("minReadySeconds")));
+  append(errs, validateSelectorAndTemplate(spec, p, what));
+  append(errs, validatePodTemplateSpec(objectOrEmpty(objectField(spec, "template")),
+                                       p.child("template")));
+  append(errs, requireRestartAlways(spec, p));
+  if (has(templateSpec(spec), "activeDeadlineSeconds")) {
+    errs.push_back(forbidden(p.child("template", "spec", "activeDeadlineSeconds"),
+                             "activeDeadlineSeconds in ReplicaSet is not Supported"));
+  }
+  return errs;
+}
+
+}  // namespace
+
+Json fieldOr(const Json& obj, std::string_view key) {
+  const Json* v = field(obj, key);
+  return v ? *v : Json();
+}
+
+const Json& specOf(const Json& obj) { return objectOrEmpty(objectField(obj, "spec")); }
+
+ErrorList validateDeployment(const Json& obj) {
+  const Json& spec = specOf(obj);
+  const Path p("spec");
+  ErrorList errs = validateReplicaSetLike(spec, p, "deployment");
+  const Json& strategy = objectOrEmpty(objectField(spec, "strategy"));
+  append(errs, oneOf(strategy, "type", p.child("strategy", "type"), {"Recreate", "RollingUpdate"},
+                     true));
+  const std::string type = stringField(strategy, "type");
+  if (type == "Recreate" && has(strategy, "rollingUpdate")) {
+    errs.push_back(forbidden(p.child("strategy", "rollingUpdate"),
+                             "may not be specified when strategy `type` is 'Recreate'"));
+  } else if (type == "RollingUpdate") {
+    if (const Json* ru = objectField(strategy, "rollingUpdate")) {
+      append(errs, validateRollingUpdate(*ru, p.child("strategy", "rollingUpdate"),
+                                         "may not be 0 when `maxSurge` is 0"));
+    }
+  }
+  append(errs, nonNegative(spec, "revisionHistoryLimit", p.child("revisionHistoryLimit")));
+  append(errs, nonNegative(spec, "progressDeadlineSeconds", p.child("progressDeadlineSeconds")));
+  auto deadline = intField(spec, "progressDeadlineSeconds");
+  if (deadline && *deadline <= intField(spec, "minReadySeconds").value_or(0)) {
+    errs.push_back(invalid(p.child("progressDeadlineSeconds"), *deadline,
+                           "must be greater than minReadySeconds"));
+  }
+  return errs;
+}
+
+ErrorList validateReplicaSet(const Json& obj) {
+  return validateReplicaSetLike(specOf(obj), Path("spec"), "deployment");
+}
+
+ErrorList validateDaemonSet(const Json& obj) {
+  const Json& spec = specOf(obj);
+  const Path p("spec");
+  ErrorList errs = validateSelectorAndTemplate(spec, p, "daemonset");
+  append(errs, validatePodTemplateSpec(objectOrEmpty(objectField(spec, "template")),
+                                       p.child("template")));
+  append(errs, requireRestartAlways(spec, p));
+  if (has(templateSpec(spec), "activeDeadlineSeconds")) {
+    errs.push_back(invalid(p.child("template", "spec", "activeDeadlineSeconds"),
+                           fieldOr(templateSpec(spec), "activeDeadlineSeconds"),
+                           "activeDeadlineSeconds must be nil for daemons"));
+  }
+  append(errs, nonNegative(spec, "minReadySeconds", p.child("minReadySeconds")));
+  append(errs, nonNegative(spec, "revisionHistoryLimit", p.child("revisionHistoryLimit")));
+  const Json& strategy = objectOrEmpty(objectField(spec, "updateStrategy"));
+  append(errs, oneOf(strategy, "type", p.child("updateStrategy", "type"),
+                     {"OnDelete", "RollingUpdate"}, true));
+  if (stringField(strategy, "type") == "RollingUpdate") {
+    if (const Json* ru = objectField(strategy, "rollingUpdate")) {
+      append(errs, validateRollingUpdate(*ru, p.child("updateStrategy", "rollingUpdate"),
+                                         "may not be 0 when `maxSurge` is 0"));
+    }
+  }
+  return errs;
+}
+
+ErrorList validateStatefulSet(const Json& obj) {
+  const Json& spec = specOf(obj);
+  const Path p("spec");
+  ErrorList errs;
+  const std::string policy = stringField(spec, "podManagementPolicy");
+  if (policy.empty()) {
+    errs.push_back(required(p.child("podManagementPolicy")));
+  } else if (policy != "OrderedReady" && policy != "Parallel") {
+    errs.push_back(invalid(p.child("podManagementPolicy"), policy,
+                           "must be 'OrderedReady' or 'Parallel'"));
+  }
+  const Json& strategy = objectOrEmpty(objectField(spec, "updateStrategy"));
+  const std::string type = stringField(strategy, "type");
+  if (type.empty()) {
+    errs.push_back(required(p.child("updateStrategy")));
+  } else if (type == "OnDelete" && has(strategy, "rollingUpdate")) {
+    errs.push_back(invalid(p.child("updateStrategy", "rollingUpdate"),
+                           fieldOr(strategy, "rollingUpdate"),
+                           "only allowed for updateStrategy 'RollingUpdate'"));
+  } else if (type == "RollingUpdate") {
+    if (const Json* ru = objectField(strategy, "rollingUpdate")) {
+      append(errs, nonNegative(*ru, "partition", p.child("updateStrategy", "rollingUpdate",
+                                                         "partition")));
+    }
+  } else if (type != "OnDelete") {
+    errs.push_back(invalid(p.child("updateStrategy"), strategy,
+                           "must be 'RollingUpdate' or 'OnDelete'"));
+  }
+  append(errs, nonNegative(spec, "replicas", p.child("replicas")));
+  append(errs, validateSelectorAndTemplate(spec, p, "statefulset"));
+  if (const Json* tmpl = objectField(spec, "template")) {
+    if (const Json* meta = objectField(*tmpl, "metadata")) {
+      append(errs, validateLabels(objectField(*meta, "labels"), p.child("template", "labels")));
+    }
+  }
+  append(errs, requireRestartAlways(spec, p));
+  if (has(templateSpec(spec), "activeDeadlineSeconds")) {
+    errs.push_back(forbidden(p.child("template", "spec", "activeDeadlineSeconds"),
+                             "activeDeadlineSeconds in StatefulSet is not Supported"));
+  }
+  return errs;
+}
+
+ErrorList validateSelectorUnchanged(const Json& obj, const Json& old) {
+  Json now = fieldOr(specOf(obj), "selector");
+  if (now != fieldOr(specOf(old), "selector")) {
+    return {immutable(Path("spec").child("selector"), now)};
+  }
+  return {};
+}
+
+ErrorList validateStatefulSetUpdate(const Json& obj, const Json& old) {
+  Json now = specOf(obj);
+  Json before = specOf(old);
+  for (const char* mutableField : {"replicas", "ordinals", "template", "updateStrategy",
+                                   "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {
+    now.erase(mutableField);
+    before.erase(mutableField);
+  }
+  if (now != before) {
+    return {forbidden(Path("spec"),
+                      "updates to statefulset spec for fields other than 'replicas', "
+                      "'ordinals', 'template', 'updateStrategy', "
+                      "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                      "forbidden")};
+  }
+  return {};
+}
+
+ErrorList validateJob(const Json& obj) {
+  const Json& spec = specOf(obj);
+  const Path p("spec");
+  ErrorList errs;
+  for (const char* n : {"parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
+                        "ttlSecondsAfterFinished"}) {
+    append(errs, nonNegative(spec, n, p.child(n)));
+  }
+  append(errs, oneOf(spec, "completionMode", p.child("completionMode"), {"NonIndexed", "Indexed"},
+                     false));
+  if (stringField(spec, "completionMode") == "Indexed" && !has(spec, "completions")) {
+    errs.push_back(required(p.child("completions"),
+                            "when completion mode is Indexed"));
+  }
+  append(errs, oneOf(spec, "podReplacementPolicy", p.child("podReplacementPolicy"),
+                     {"TerminatingOrFailed", "Failed"}, false));
+  ErrorList selectorErrs;
+  if (const Json* selector = objectField(spec, "selector")) {
+    selectorErrs = validateLabelSelector(*selector, p.child("selector"));
+    const Json* labels = templateLabels(objectOrEmpty(objectField(spec, "template")));
+    if (selectorErrs.empty() && !selectorMatches(*selector, labels)) {
+      selectorErrs.push_back(invalid(p.child("template", "metadata", "labels"),
+                                     labels ? *labels : Json::object(),
+                                     "`selector` does not match template `labels`"));
+    }
+  } else {
+    selectorErrs.push_back(required(p.child("selector")));
+  }
+  append(errs, std::move(selectorErrs));
+  append(errs, validatePodTemplateSpec(objectOrEmpty(objectField(spec, "template")),
+                                       p.child("template")));
+  const Json* policy = field(templateSpec(spec), "restartPolicy");
+  if (policy != nullptr && *policy != "OnFailure" && *policy != "Never") {
+    errs.push_back(notSupported(p.child("template", "spec", "restartPolicy"), *policy,
+                                {"OnFailure", "Never"}));
+  }
+  return errs;
+}
+
+ErrorList validateJobUpdate(const Json& obj, const Json& old) {
+  ErrorList errs;
+  const Json& spec = specOf(obj);
+  const Json& before = specOf(old);
+  const Path p("spec");
+  append(errs, validateSelectorUnchanged(obj, old));
+  Json tmpl = fieldOr(spec, "template");
+  if (tmpl != fieldOr(before, "template")) {
+    errs.push_back(immutable(p.child("template"), tmpl));
+  }
+  for (const char* key : {"completionMode", "podFailurePolicy", "backoffLimitPerIndex"}) {
+    if (fieldOr(spec, key) != fieldOr(before, key)) {
+      errs.push_back(immutable(p.child(key), fieldOr(spec, key)));
+    }
+  }
+  // Completions may change only together with parallelism of an Indexed job.
+  Json completions = fieldOr(spec, "completions");
+  if (completions != fieldOr(before, "completions") &&
+      !(stringField(spec, "completionMode") == "Indexed" &&
+        completions == fieldOr(spec, "parallelism"))) {
+    errs.push_back(immutable(p.child("completions"), completions));
+  }
+  return errs;
+}
+
+// Five space-separated fields, or one of the @-macros; each field made of digits, names, '*',
+// '?', ',', '-' and '/'. Upstream's cron parser checks ranges as well.
+ErrorList validateSchedule(const Json& spec, const Path& p) {
+  const std::string schedule = stringField(spec, "schedule");
+  if (schedule.empty()) {
+    return {required(p)};
+  }
+  if (schedule[0] == '@') {
+    for (const char* macro : {"@yearly", "@annually", "@monthly", "@weekly", "@daily",
+                              "@midnight", "@hourly"}) {
+      if (schedule == macro) {
+        return {};
+      }
+    }
+    if (schedule.rfind("@every ", 0) == 0) {
+      return {};
+    }
+    return {invalid(p, schedule, "unrecognized descriptor: " + schedule)};
+  }
+  size_t fields = 0;
+  bool inField = false;
+  for (char c : schedule) {
+    bool space = c == ' ' || c == '\t';
+    if (!space && !inField) {
+      ++fields;
+    }
+    inField = !space;
+    if (!space && !std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("*?,-/").find(c) == std::string_view::npos) {
+      return {invalid(p, schedule, "unrecognized characters in schedule")};
+    }
+  }
+  if (fields != 5) {
+    return {invalid(p, schedule, "expected exactly 5 fields, found " + std::to_string(fields) +
+                                     ": " + schedule)};
+  }
+  return {};
+}
+
+ErrorList validateCronJob(const Json& obj) {
+  const Json& spec = specOf(obj);
+  const Path p("spec");
+  ErrorList errs;
+  const Json* meta = objectField(obj, "metadata");
+  const std::string name = meta ? stringField(*meta, "name") : "";
+  // Jobs are named <cronjob>-<minutes since epoch>: 11 characters are kept for the suffix.
+  if (name.size() > 52) {
+    errs.push_back(invalid(Path("metadata").child("name"), name, maxLenError(52)));
+  }
+  append(errs, validateSchedule(spec, p.child("schedule")));
+  append(errs, oneOf(spec, "concurrencyPolicy", p.child("concurrencyPolicy"),
+                     {"Allow", "Forbid", "Replace"}, true));
+  for (const char* n : {"startingDeadlineSeconds", "successfulJobsHistoryLimit",
+                        "failedJobsHistoryLimit"}) {
+    append(errs, nonNegative(spec, n, p.child(n)));
+  }
+  const Json& jobTemplate = objectOrEmpty(objectField(spec, "jobTemplate"));
+  const Json& jobSpec = objectOrEmpty(objectField(jobTemplate, "spec"));
+  const Path jp = p.child("jobTemplate", "spec");
+  if (const Json* jtMeta = objectField(jobTemplate, "metadata")) {
+    append(errs, validateLabels(objectField(*jtMeta, "labels"),
+                                p.child("jobTemplate", "metadata", "labels")));
+  }
+  for (const char* n : {"parallelism", "completions", "activeDeadlineSeconds", "backoffLimit"}) {
+    append(errs, nonNegative(jobSpec, n, jp.child(n)));
+  }
+  append(errs, validatePodTemplateSpec(objectOrEmpty(objectField(jobSpec, "template")),
+                                       jp.child("template")));
+  const Json* policy = field(templateSpec(jobSpec), "restartPolicy");
+  if (policy != nullptr && *policy != "OnFailure" && *policy != "Never") {
+    errs.push_back(notSupported(jp.child("template", "spec", "restartPolicy"), *policy,
+                                {"OnFailure", "Never"}));
+  }
+  return errs;
+}
+
+}  // namespace tug::api::validation
