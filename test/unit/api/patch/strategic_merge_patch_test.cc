@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "api/patch/patch_schema.h"
+#include "api/resource_registry.h"
 #include "test_types.h"
 
 using nlohmann::json;
@@ -207,4 +209,19 @@ TEST_CASE("strategic merge patch refuses malformed patches with upstream's words
             "list element types are not identical") == 0);
   CHECK(smpError(kPod, "[1]").message() ==
         "json: cannot unmarshal array into Go value of type map[string]interface {}");
+}
+
+TEST_CASE("the built-in Pod type merges containers and finalizers, replaces tolerations",
+          "[smp]") {
+  const tug::api::TypeNode* pod = tug::api::strategicPatchSchema(
+      *tug::api::ResourceRegistry::builtin().find("", "v1", "pods"));
+  REQUIRE(pod != nullptr);
+  json out = smp(kPod, R"({"metadata":{"finalizers":["c"]},
+                           "spec":{"containers":[{"name":"c2","image":"two:2"}],
+                                   "tolerations":[{"key":"k3"}]}})", pod);
+  REQUIRE(out["spec"]["containers"].size() == 2);
+  CHECK(out["spec"]["containers"][0] == kPod["spec"]["containers"][0]);
+  CHECK(out["spec"]["containers"][1]["image"] == "two:2");
+  CHECK(out["metadata"]["finalizers"] == json::parse(R"(["c","a","b"])"));
+  CHECK(out["spec"]["tolerations"] == json::parse(R"([{"key":"k3"}])"));
 }
