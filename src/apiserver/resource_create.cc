@@ -1,3 +1,4 @@
+#include "apiserver/admission.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -7,19 +8,6 @@ namespace {
 
 // Names from generateName can clash; upstream gives up after a few tries as well.
 constexpr int kGenerateNameAttempts = 8;
-
-// Namespaces start Active: nothing finalizes them yet, and kubectl shows the phase.
-void defaultKindFields(nlohmann::json& obj, const api::ResourceInfo& info) {
-  if (info.group.empty() && info.resource == "namespaces") {
-    nlohmann::json& status = obj["status"];
-    if (!status.is_object()) {
-      status = nlohmann::json::object();
-    }
-    if (!status.contains("phase")) {
-      status["phase"] = "Active";
-    }
-  }
-}
 
 }  // namespace
 
@@ -46,11 +34,17 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (auto refusal = namespaceRefusal(ctx, target)) {
     return *refusal;
   }
-  defaultKindFields(obj, *target.info);
   const std::string prefix = metaString(obj, "generateName");
   const bool generated = target.name.empty();
+  if (generated) {  // drawn before admission, which checks the name and may label with it
+    target.name = generateName(prefix);
+    obj["metadata"]["name"] = target.name;
+  }
+  if (auto refused = admitCreate(*target.info, obj)) {
+    return *refused;
+  }
   for (int attempt = 0; attempt < kGenerateNameAttempts; ++attempt) {
-    if (generated) {
+    if (generated && attempt > 0) {
       target.name = generateName(prefix);
       obj["metadata"]["name"] = target.name;
     }
