@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "apiserver/request_body.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_path.h"
 #include "apiserver/resource_verbs.h"
@@ -72,21 +73,32 @@ bool verbAllowed(const ResourceTarget& t, std::string_view verb) {
          std::find(sub->verbs.begin(), sub->verbs.end(), verb) != sub->verbs.end();
 }
 
-// Bodies are JSON for now; protobuf and YAML bodies get upstream's 415.
-bool acceptableBody(const httplib::Request& req) {
-  std::string type = req.get_header_value("Content-Type");
-  return type.empty() || type.find("json") != std::string::npos;
+// POST and PUT bodies in JSON, YAML or protobuf, as JSON text for the verbs. PATCH bodies are
+// checked by the patch verb, which knows which patch types the resource takes.
+Result<std::string> acceptableBody(const httplib::Request& req, const ResourceTarget& target) {
+  const api::SubresourceInfo* sub =
+      target.subresource.empty() ? nullptr : target.info->subresource(target.subresource);
+  std::string apiVersion = target.info->groupVersion();
+  std::string kind = target.info->kind;
+  if (sub != nullptr && !sub->kind.empty()) {
+    kind = sub->kind;
+    if (!sub->version.empty()) {
+      apiVersion = sub->group.empty() ? sub->version : sub->group + "/" + sub->version;
+    }
+  }
+  return requestBodyToJson(req.get_header_value("Content-Type"), req.body,
+                           BodyKind{apiVersion, kind, target.info->builtin});
 }
 
-void sendUnsupportedMediaType(httplib::Response& res, const std::string& type) {
-  nlohmann::json body = statusObject(Status(Code::kUnsupported, ""));
+// Unsupported is a body in a media type the resource does not take: upstream's 415.
+Reply sendUnsupportedMediaType(const Status& status) {
+  if (status.code() != Code::kUnsupported) {
+    return Reply{httpCode(status.code()), statusObject(status)};
+  }
+  nlohmann::json body = statusObject(status);
   body["code"] = 415;
   body["reason"] = "UnsupportedMediaType";
-  body["message"] =
-      "the body of the request was in an unknown format - accepted media types "
-      "include: application/json (got \"" +
-      type + "\")";
-  sendJson(res, 415, body);
+  return Reply{415, std::move(body)};
 }
 
 // nullopt when the request is answered by a stream already set up on `res`.
@@ -131,15 +143,19 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     read.accept = req.get_header_value("Accept");
     return renderAsAccepted(d.run(ctx, read), read);
   }
-  return d.run(ctx, VerbRequest{*target, std::move(params), req.body});
+  std::string body = req.body;
+  if (method == Method::kPost || method == Method::kPut) {
+    auto json = acceptableBody(req, *target);
+    if (!json.ok()) {
+      return sendUnsupportedMediaType(json.status());
+    }
+    body = std::move(*json);
+  }
+  return d.run(ctx, VerbRequest{*target, std::move(params), std::move(body)});
 }
 
 Handler handler(VerbContext ctx, Method method) {
   return [ctx, method](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
-    if ((method == Method::kPost || method == Method::kPut) && !acceptableBody(req)) {
-      sendUnsupportedMediaType(res, req.get_header_value("Content-Type"));
-      return;
-    }
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, method, req, res);
