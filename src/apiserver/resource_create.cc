@@ -1,4 +1,5 @@
 #include "apiserver/admission.h"
+#include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -23,6 +24,10 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
     return errorReply(parsed.status(), req.target);
   }
   nlohmann::json obj = std::move(*parsed);
+  FieldCheck fields = validateFields(req, obj);  // prunes unknown fields; Strict refuses
+  if (fields.refusal) {
+    return *fields.refusal;
+  }
   if (Status s = checkAndSetIdentity(obj, *req.target.info, req.target.ns); !s.isOk()) {
     return errorReply(s, req.target);
   }
@@ -56,12 +61,12 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
         }
         return errorReply(resourceExists(*target.info, target.name), target);
       }
-      return Reply{201, std::move(obj)};
+      return Reply{201, std::move(obj), fields.warnings};
     }
     auto kv = ctx.store.create(targetKey(target), obj.dump());
     if (kv.ok()) {
       setResourceVersion(obj, kv->modRevision);
-      return Reply{201, std::move(obj)};
+      return Reply{201, std::move(obj), fields.warnings};
     }
     if (!(generated && kv.status().code() == Code::kAlreadyExists)) {
       return errorReply(describeStoreError(kv.status(), target, target.name), target);

@@ -1,6 +1,7 @@
 #include <charconv>
 #include <functional>
 
+#include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -127,14 +128,20 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
   if (!body.ok()) {
     return errorReply(body.status(), req.target);
   }
+  FieldCheck fields = validateFields(req, body->object);  // prunes; Strict refuses
+  if (fields.refusal) {
+    return *fields.refusal;
+  }
   clearResourceVersion(body->object);
   const api::ResourceInfo& info = *req.target.info;
-  return writeUpdate(ctx, req, body->expected,
-                     [&](nlohmann::json& next, const nlohmann::json& current) {
+  Reply reply = writeUpdate(ctx, req, body->expected,
+                            [&](nlohmann::json& next, const nlohmann::json& current) {
     next = body->object;
     prepareForUpdate(next, current, info);
     return Status::ok();
   });
+  reply.warnings = fields.warnings;
+  return reply;
 }
 
 // PUT on /status: only .status changes; the rest of the body is ignored, as upstream does.

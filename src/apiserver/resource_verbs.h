@@ -33,6 +33,7 @@ struct VerbRequest {
 struct Reply {
   int code = 200;
   nlohmann::json body;
+  std::vector<std::string> warnings;  // sent as Warning headers (field validation, ...)
 };
 
 Reply getResource(const VerbContext& ctx, const VerbRequest& req);

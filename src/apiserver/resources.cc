@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "apiserver/request_body.h"
+#include "apiserver/field_validation.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_path.h"
 #include "apiserver/resource_verbs.h"
@@ -164,6 +165,7 @@ Handler handler(VerbContext ctx, Method method) {
       reply = Reply{400, statusObject(badRequest(std::string("malformed object: ") + e.what()))};
     }
     if (reply) {
+      addWarningHeaders(res, reply->warnings);
       sendJson(res, reply->code, reply->body);
     }
   };

@@ -8,6 +8,7 @@
 #include "api/resource_registry.h"
 #include "apiserver/apiserver.h"
 #include "apiserver/discovery_routes.h"
+#include "apiserver/openapi_routes.h"
 #include "apiserver/resources.h"
 #include "cli/value_parser.h"
 #include "cli/version.h"
@@ -126,6 +127,8 @@ Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOp
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
           apiserver::discoveryRoutes(api::ResourceRegistry::builtin()),
+          apiserver::openApiRoutes(std::make_shared<apiserver::OpenApiDocuments>(
+              api::ResourceRegistry::builtin())),
           apiserver::resourcesInstaller(store, api::ResourceRegistry::builtin())});
   auto port = api->start();
   if (!port.ok()) {
