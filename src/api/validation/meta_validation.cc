@@ -122,10 +122,8 @@ ErrorList validateObjectMetaUpdate(const Json& obj, const Json& old, bool namesp
   const Json& meta = m ? *m : kEmpty;
   const Json& oldMeta = o ? *o : kEmpty;
   const Path p("metadata");
-  if (intField(meta, "generation").value_or(0) < intField(oldMeta, "generation").value_or(0)) {
-    errs.push_back(invalid(p.child("generation"), intField(meta, "generation").value_or(0),
-                           "must not be decremented"));
-  }
+  // generation is not checked: the server keeps the stored one (prepareForUpdate), as
+  // upstream's BeforeUpdate does before it validates.
   for (const char* key : {"name", "namespace", "uid", "creationTimestamp"}) {
     // An update that leaves out uid or creationTimestamp keeps the stored ones.
     bool keeps = std::string_view(key) == "uid" || std::string_view(key) == "creationTimestamp";
