@@ -1,6 +1,7 @@
 #include "apiserver/admission.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
 
@@ -48,6 +49,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (auto refused = admitCreate(*target.info, obj)) {
     return *refused;
   }
+  recordManagedFields(req, nullptr, obj);
   for (int attempt = 0; attempt < kGenerateNameAttempts; ++attempt) {
     if (generated && attempt > 0) {
       target.name = generateName(prefix);

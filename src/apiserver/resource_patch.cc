@@ -5,8 +5,11 @@
 
 #include "api/patch/patch.h"
 #include "api/patch/patch_schema.h"
+#include "api/schema/type_graph.h"
+#include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
+#include "apiserver/resource_scale.h"
 #include "apiserver/resource_verbs.h"
 #include "apiserver/status_response.h"
 
@@ -114,6 +117,38 @@ Result<json> patchedObject(api::PatchType type, const json& current, const VerbR
   return patched;
 }
 
+// PATCH on <resource>/<name>/scale: the patch applies to the Scale view of the parent (as
+// `kubectl scale` sends {"spec":{"replicas":N}}), whose replicas then go to the parent.
+Reply patchScale(const VerbContext& ctx, const VerbRequest& req, api::PatchType type) {
+  std::optional<Reply> reply;
+  Reply written = writeUpdate(ctx, req, 0, [&](json& next, const json& current) -> Status {
+    json scale = scaleOf(current);
+    auto patched = api::applyPatch(type, scale, req.body, nullptr);
+    if (!patched.ok()) {
+      if (patched.status().code() == Code::kInvalid) {
+        reply = patchNotApplicable();
+      }
+      return patched.status();
+    }
+    std::string rv = metaString(*patched, "resourceVersion");
+    if (!rv.empty() && rv != metaString(current, "resourceVersion")) {
+      return resourceConflict(*req.target.info, req.target.name);
+    }
+    Status applied = applyScale(next, *patched);
+    if (applied.isOk() && next != current) {
+      next["metadata"]["generation"] = current["metadata"].value("generation", int64_t{1}) + 1;
+    }
+    return applied;
+  });
+  if (reply) {
+    return *reply;
+  }
+  if (written.code == 200) {
+    written.body = scaleOf(written.body);
+  }
+  return written;
+}
+
 }  // namespace
 
 Reply patchResource(const VerbContext& ctx, const VerbRequest& req) {
@@ -133,8 +168,12 @@ Reply patchResource(const VerbContext& ctx, const VerbRequest& req) {
     return applyResource(ctx, req);
   }
 #endif
+  if (req.target.subresource == "scale") {
+    return patchScale(ctx, req, *type);
+  }
   const bool status = req.target.subresource == "status";
   std::optional<Reply> reply;  // replies a Mutation's Status cannot carry
+  std::vector<std::string> warnings;
   // Unconditional (expected revision 0): a concurrent write makes writeUpdate read again
   // and re-apply the patch; only a resourceVersion inside the patch is a precondition.
   Reply written = writeUpdate(ctx, req, 0, [&](json& next, const json& current) -> Status {
@@ -146,9 +185,26 @@ Reply patchResource(const VerbContext& ctx, const VerbRequest& req) {
       takeStatus(next, *patched);
       return Status::ok();
     }
+    // Unknown fields are judged on the patched object (a strategic patch's directives are not
+    // fields); duplicates on the JSON patch body itself.
+    bool jsonObjectBody = *type == api::PatchType::kMergePatch ||
+                          *type == api::PatchType::kStrategicMergePatch;
+    FieldCheck fields = checkFields(
+        info.builtin ? api::builtinType(info.group, info.version, info.kind) : nullptr,
+        /*typed=*/false, req.params, jsonObjectBody ? std::string_view(req.body) : "",
+        "PatchOptions", *patched);
+    if (fields.refusal) {
+      reply = *fields.refusal;
+      return badRequest("refused by field validation");
+    }
+    warnings = std::move(fields.warnings);
     return takeObject(next, current, std::move(*patched), info, reply);
   });
-  return reply ? *reply : written;
+  if (reply) {
+    return *reply;
+  }
+  written.warnings = std::move(warnings);
+  return written;
 }
 
 }  // namespace tug::apiserver

@@ -1,8 +1,10 @@
 #include <charconv>
 #include <functional>
 
+#include "apiserver/admission.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
 
@@ -11,9 +13,6 @@ namespace {
 
 // An unconditional update re-reads and retries when another write slips in between.
 constexpr int kUnconditionalAttempts = 16;
-
-// Turns the stored object into the one to write; may fail (400/422).
-using Mutation = std::function<Status(nlohmann::json& next, const nlohmann::json& current)>;
 
 // The resourceVersion a PUT body asks to replace; 0 when empty (unconditional).
 Result<store::Revision> bodyRevision(const nlohmann::json& obj) {
@@ -73,8 +72,9 @@ Result<UpdateBody> parseUpdate(const VerbRequest& req) {
   return UpdateBody{std::move(*body), *expected};
 }
 
-// Read, check the precondition, mutate, write if anything changed. An object waiting for
-// its finalizers goes away once the update leaves none.
+}  // namespace
+
+// An object waiting for its finalizers goes away once the update leaves none.
 Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revision expected,
                   const Mutation& mutate) {
   auto dryRun = dryRunParam(req.params);
@@ -99,6 +99,7 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     if (Status s = mutate(next, *current); !s.isOk()) {
       return errorReply(s, req.target);
     }
+    recordManagedFields(req, &*current, next);
     setResourceVersion(next, kv->modRevision);
     if (next == *current || *dryRun) {
       return Reply{200, std::move(next)};  // an update that changes nothing writes nothing
@@ -119,7 +120,23 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
   return errorReply(resourceConflict(info, req.target.name), req.target);
 }
 
-}  // namespace
+Status takeObject(nlohmann::json& next, const nlohmann::json& current, nlohmann::json given,
+                  const api::ResourceInfo& info, std::optional<Reply>& reply) {
+  next = std::move(given);
+  if ((reply = admitUpdate(info, next, current))) {
+    return invalid("refused by admission");
+  }
+  prepareForUpdate(next, current, info);
+  return Status::ok();
+}
+
+void takeStatus(nlohmann::json& next, const nlohmann::json& given) {
+  if (auto s = given.find("status"); s != given.end()) {
+    next["status"] = *s;
+  } else {
+    next.erase("status");
+  }
+}
 
 // PUT on the main resource: the body replaces the object but for server-managed metadata
 // and, where a status subresource exists, .status.
@@ -134,14 +151,13 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
   }
   clearResourceVersion(body->object);
   const api::ResourceInfo& info = *req.target.info;
+  std::optional<Reply> refused;  // admission's 422, which carries causes a Status cannot
   Reply reply = writeUpdate(ctx, req, body->expected,
                             [&](nlohmann::json& next, const nlohmann::json& current) {
-    next = body->object;
-    prepareForUpdate(next, current, info);
-    return Status::ok();
+    return takeObject(next, current, body->object, info, refused);
   });
   reply.warnings = fields.warnings;
-  return reply;
+  return refused ? *refused : reply;
 }
 
 // PUT on /status: only .status changes; the rest of the body is ignored, as upstream does.
@@ -151,11 +167,7 @@ Reply updateStatus(const VerbContext& ctx, const VerbRequest& req) {
     return errorReply(body.status(), req.target);
   }
   return writeUpdate(ctx, req, body->expected, [&](nlohmann::json& next, const nlohmann::json&) {
-    if (auto s = body->object.find("status"); s != body->object.end()) {
-      next["status"] = *s;
-    } else {
-      next.erase("status");
-    }
+    takeStatus(next, body->object);
     return Status::ok();
   });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct VerbRequest {
   ResourceTarget target;
   QueryParams params;
   std::string body;
+  std::string contentType;  // the request's Content-Type header
+  std::string userAgent;    // names the field manager of writes without a fieldManager
   std::string accept;  // the Accept header: JSON, Table or PartialObjectMetadata
 };
 
@@ -43,8 +46,27 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req);
 Reply updateStatus(const VerbContext& ctx, const VerbRequest& req);
 Reply deleteResource(const VerbContext& ctx, const VerbRequest& req);
 Reply deleteCollection(const VerbContext& ctx, const VerbRequest& req);
+// PATCH on an object or its status; the Content-Type (VerbRequest::contentType) picks the
+// patch type. See resource_patch.cc.
+Reply patchResource(const VerbContext& ctx, const VerbRequest& req);
 
 // Shared by the verbs.
+
+// Turns the stored object (`current`, with its resourceVersion) into the one to write in
+// `next` (a copy of `current` on entry); an error Status becomes the reply.
+using Mutation = std::function<Status(nlohmann::json& next, const nlohmann::json& current)>;
+// The write loop of PUT and PATCH: read, check `expected` (0: unconditional), mutate, write
+// if anything changed (dryRun=All: write nothing), and on a conflict with another writer
+// read and mutate again when unconditional. Answers 200 with the written object.
+Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revision expected,
+                  const Mutation& mutate);
+// The main resource's step of PUT and PATCH: `given` becomes `next`, checked by admission
+// (whose 422 goes to `reply`, as a Status cannot carry its causes) and with server-managed
+// metadata and, for resources with a status subresource, .status kept from `current`.
+Status takeObject(nlohmann::json& next, const nlohmann::json& current, nlohmann::json given,
+                  const api::ResourceInfo& info, std::optional<Reply>& reply);
+// The status subresource's step: only .status comes from `given`.
+void takeStatus(nlohmann::json& next, const nlohmann::json& given);
 
 // The objects a list request selects, decoded, with where the list stopped.
 struct Listed {

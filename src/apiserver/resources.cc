@@ -3,10 +3,11 @@
 #include <optional>
 #include <string_view>
 
-#include "apiserver/request_body.h"
 #include "apiserver/field_validation.h"
+#include "apiserver/request_body.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_path.h"
+#include "apiserver/resource_scale.h"
 #include "apiserver/resource_verbs.h"
 #include "apiserver/resource_watch.h"
 #include "apiserver/response.h"
@@ -38,11 +39,15 @@ bool truthy(const std::string& v) {
 Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
   const bool named = !t.name.empty();
   const bool status = t.subresource == "status";
+  const bool scale = t.subresource == "scale";
   switch (m) {
     case Method::kGet:
       if (!named) {
         return truthy(queryParam(params, "watch")) ? Dispatch{"watch", nullptr, true}
                                                    : Dispatch{"list", listResources};
+      }
+      if (scale) {
+        return Dispatch{"get", getScale};
       }
       return Dispatch{"get", t.subresource.empty() || status ? getResource : nullptr};
     case Method::kPost:
@@ -52,6 +57,7 @@ Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
         return Dispatch{"update", nullptr};
       }
       return Dispatch{"update", status                  ? updateStatus
+                                : scale                 ? updateScale
                                 : t.subresource.empty() ? updateResource
                                                         : nullptr};
     case Method::kDelete:
@@ -60,7 +66,8 @@ Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
       }
       return Dispatch{"delete", t.subresource.empty() ? deleteResource : nullptr};
     case Method::kPatch:
-      return Dispatch{"patch", nullptr};
+      return Dispatch{"patch",
+                      named && (t.subresource.empty() || status || scale) ? patchResource : nullptr};
   }
   return Dispatch{"get", nullptr};
 }
@@ -102,6 +109,20 @@ Reply sendUnsupportedMediaType(const Status& status) {
   return Reply{415, std::move(body)};
 }
 
+// The deprecated /watch/ URLs become the watch they stand for: ?watch=true, and a named
+// object becomes a field selector on its name.
+void legacyWatchParams(ResourceTarget& target, QueryParams& params) {
+  params.erase("watch");
+  params.emplace("watch", "true");
+  if (!target.name.empty()) {
+    std::string selector = queryParam(params, "fieldSelector");
+    params.erase("fieldSelector");
+    params.emplace("fieldSelector", (selector.empty() ? "" : selector + ",") +
+                                        "metadata.name=" + target.name);
+    target.name.clear();
+  }
+}
+
 // nullopt when the request is answered by a stream already set up on `res`.
 std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib::Request& req,
                            httplib::Response& res) {
@@ -118,6 +139,12 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     return Reply{404, statusObject(notFound("the server could not find the requested resource"))};
   }
   QueryParams params(req.params.begin(), req.params.end());
+  if (path->legacyWatch) {
+    if (method != Method::kGet) {
+      return Reply{404, statusObject(notFound("the server could not find the requested resource"))};
+    }
+    legacyWatchParams(*target, params);
+  }
   Dispatch d = route(method, *target, params);
   // Resources without get (tokenreviews, bindings, ...) are not stored objects: their
   // handlers come with their features.
@@ -152,7 +179,9 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     }
     body = std::move(*json);
   }
-  return d.run(ctx, VerbRequest{*target, std::move(params), std::move(body)});
+  return d.run(ctx, VerbRequest{*target, std::move(params), std::move(body),
+                                req.get_header_value("Content-Type"),
+                                req.get_header_value("User-Agent")});
 }
 
 Handler handler(VerbContext ctx, Method method) {
@@ -195,7 +224,9 @@ Status bootstrapNamespaces(store::Store& store, const api::ResourceRegistry& reg
   for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     ResourceTarget target{info, "", "", ""};
     nlohmann::json body = {{"metadata", {{"name", name}}}};
-    Reply r = createResource(ctx, VerbRequest{target, {}, body.dump()});
+    // Recorded in managedFields as upstream's server records what it creates itself.
+    Reply r = createResource(ctx, VerbRequest{target, {{"fieldManager", "kube-apiserver"}},
+                                              body.dump()});
     if (r.code != 201 && r.code != 409) {
       return Status(Code::kInternal, "creating namespace " + std::string(name) + ": " +
                                          r.body.value("message", r.body.dump()));

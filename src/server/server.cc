@@ -10,6 +10,7 @@
 #include "apiserver/discovery_routes.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/resources.h"
+#include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "cli/version.h"
 #include "common/log.h"
@@ -130,6 +131,7 @@ Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOp
           apiserver::openApiRoutes(std::make_shared<apiserver::OpenApiDocuments>(
               api::ResourceRegistry::builtin())),
           apiserver::resourcesInstaller(store, api::ResourceRegistry::builtin())});
+  api->addMetricsCollector(apiserver::storeMetrics(store));
   auto port = api->start();
   if (!port.ok()) {
     return port.status();

@@ -190,7 +190,11 @@ class HttpTest(ResourcesTestCase):
         self.assert_status(self.call("PUT", "/api/v1/namespaces/default/configmaps/zz",
                                      {"metadata": {"name": "zz"}}), 404, "NotFound")
 
-        rs = {"metadata": {"name": "r"}, "spec": {"replicas": 1}, "status": {"replicas": 0}}
+        rs = {"metadata": {"name": "r"},
+              "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "r"}},
+                       "template": {"metadata": {"labels": {"app": "r"}},
+                                    "spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
+              "status": {"replicas": 0}}
         code, rs = self.call("POST", "/apis/apps/v1/namespaces/default/replicasets", rs)
         self.assertEqual(code, 201, rs)
         rs["status"]["replicas"] = 3
@@ -234,9 +238,18 @@ class HttpTest(ResourcesTestCase):
         self.assert_status(self.call("GET", "/api/v1/namespaces/default/configmaps/held"),
                            404, "NotFound")
 
-    def test_protobuf_bodies_are_415(self):
+    def test_bad_protobuf_and_unknown_body_types(self):
+        # An envelope cut off inside its first field is the client's error, not a crash.
+        code, body = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                               raw=b"k8s\0\x0a\x05ab",
+                               content_type="application/vnd.kubernetes.protobuf")
+        self.assertEqual((code, body["reason"]), (400, "BadRequest"), body)
+        # An empty envelope decodes to an empty ConfigMap, which has no name.
         code, body = self.call("POST", "/api/v1/namespaces/default/configmaps", raw=b"k8s\0",
                                content_type="application/vnd.kubernetes.protobuf")
+        self.assertEqual((code, body["reason"]), (422, "Invalid"), body)
+        code, body = self.call("POST", "/api/v1/namespaces/default/configmaps", raw=b"<x/>",
+                               content_type="application/xml")
         self.assertEqual((code, body["reason"]), (415, "UnsupportedMediaType"))
 
 
@@ -265,6 +278,33 @@ class KubectlTest(ResourcesTestCase):
         r = self.kubectl(*args, binary=binary)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout
+
+    def test_scale_subresource(self):
+        deployment = {
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+        code, body = self.call("POST", "/apis/apps/v1/namespaces/default/deployments", deployment)
+        self.assertEqual(code, 201, body)
+        self.run_ok("scale", "deployment/web", "--replicas=3")
+        code, scale = self.call("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale")
+        self.assertEqual(code, 200)
+        self.assertEqual((scale["kind"], scale["apiVersion"]), ("Scale", "autoscaling/v1"))
+        self.assertEqual(scale["spec"]["replicas"], 3)
+        self.assertEqual(scale["status"]["selector"], "app=web")
+        code, got = self.call("GET", "/apis/apps/v1/namespaces/default/deployments/web")
+        self.assertEqual(got["spec"]["replicas"], 3)
+        self.assertEqual(got["metadata"]["generation"], 2)
+        # A stale resourceVersion is refused; a negative count is invalid.
+        r = self.kubectl("scale", "deployment/web", "--replicas=2",
+                         "--resource-version=" + body["metadata"]["resourceVersion"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("the object has been modified", r.stderr)
+        scale["spec"]["replicas"] = -1
+        code, status = self.call("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                                 scale)
+        self.assertEqual((code, status["reason"]), (422, "Invalid"), status)
 
     def test_namespaces_and_configmaps(self):
         self.require_kubectl()

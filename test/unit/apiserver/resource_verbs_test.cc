@@ -223,7 +223,14 @@ TEST_CASE("update checks resourceVersion and keeps server metadata", "[resources
 TEST_CASE("status subresource updates only status", "[resources]") {
   Fixture f;
   nlohmann::json rs = {
-      {"metadata", {{"name", "r"}}}, {"spec", {{"replicas", 1}}}, {"status", {{"replicas", 0}}}};
+      {"metadata", {{"name", "r"}}},
+      {"spec",
+       {{"replicas", 1},
+        {"selector", {{"matchLabels", {{"app", "r"}}}}},
+        {"template",
+         {{"metadata", {{"labels", {{"app", "r"}}}}},
+          {"spec", {{"containers", {{{"name", "c"}, {"image", "busybox"}}}}}}}}}},
+      {"status", {{"replicas", 0}}}};
   Reply created = createResource(f.ctx, f.request("apps", "replicasets", "default", "", rs));
   REQUIRE(created.code == 201);
 
