@@ -93,8 +93,15 @@ void watchLatency(const TugServer& server) {
 void listPods(const TugServer& server) {
   createNamespace(server, "bench-pods");
   auto start = Clock::now();
-  createMany(server, "/api/v1/namespaces/bench-pods/pods", kPods, 32, podJson);
-  std::fprintf(stderr, "list: created %d pods in %.1f s\n", kPods, secondsSince(start));
+  const std::string pods = "/api/v1/namespaces/bench-pods/pods";
+  // Created as a controller creates them; the running status comes afterwards, as from a
+  // kubelet (a create keeps only a pending status).
+  createMany(server, pods, kPods, 32, podJson);
+  mergePatchMany(
+      server, kPods, 32, [&](int i) { return pods + "/" + podName(i) + "/status"; },
+      podStatusPatch);
+  std::fprintf(stderr, "list: created %d pods and patched their status in %.1f s\n", kPods,
+               secondsSince(start));
   auto ms = listPodsMs(server, "bench-pods", kPods, kRepeats);
   report("api_list_5000_pods_ms", median(ms), "ms");
 }

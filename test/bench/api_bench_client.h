@@ -31,10 +31,19 @@ Timed timedGet(httplib::SSLClient& client, const std::string& path, std::string*
 // Creates the namespace; fails the benchmark unless the server answers 201.
 void createNamespace(const TugServer& server, const std::string& name);
 
-// POSTs body(0) .. body(count-1) to `path` from `threads` threads with a connection each;
-// fails the benchmark on any answer but 201.
+// Calls request(client, i) for i in 0 .. count-1 from `threads` threads with a connection each.
+void forEachParallel(const TugServer& server, int count, int threads,
+                     const std::function<void(httplib::SSLClient&, int)>& request);
+
+// POSTs body(0) .. body(count-1) to `path` in parallel; fails the benchmark on any answer but 201.
 void createMany(const TugServer& server, const std::string& path, int count, int threads,
                 const std::function<std::string(int)>& body);
+
+// Sends the merge patch patch(i) to path(i) for i in 0 .. count-1 in parallel; fails the
+// benchmark on any answer but 200.
+void mergePatchMany(const TugServer& server, int count, int threads,
+                    const std::function<std::string(int)>& path,
+                    const std::function<std::string(int)>& patch);
 
 // The collection's resourceVersion now, so that a watch can start after everything listed.
 std::string collectionResourceVersion(const TugServer& server, const std::string& path);

@@ -8,6 +8,10 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kTemplateHash = "5d8f7c9b6d";
+constexpr const char* kAppImage = "registry.example.com/shop/web:1.4.2";
+constexpr const char* kSidecarImage = "registry.example.com/infra/log-shipper:2.9.0";
+
 // A UUID-shaped string made from `n` (objects need distinct uids, not random ones).
 std::string uidFor(unsigned n, unsigned salt) {
   char buf[40];
@@ -94,17 +98,15 @@ std::string configMapJson(const std::string& name, size_t dataBytes) {
   return cm.dump();
 }
 
+std::string podName(int index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "web-%s-%05x", kTemplateHash, static_cast<unsigned>(index));
+  return name;
+}
+
 std::string podJson(int index) {
   const auto n = static_cast<unsigned>(index);
-  const std::string hash = "5d8f7c9b6d";
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "%05x", n);
-  const std::string name = "web-" + hash + "-" + suffix;
-  const std::string app = "registry.example.com/shop/web:1.4.2";
-  const std::string shipper = "registry.example.com/infra/log-shipper:2.9.0";
-  const std::string ip =
-      "10.42." + std::to_string(n / 250 % 250) + "." + std::to_string(n % 250 + 2);
-  const std::string node = "node-" + std::to_string(n % 8);
+  const std::string hash = kTemplateHash;
   json toleration = {{"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}};
   json notReady = toleration, unreachable = toleration;
   notReady["key"] = "node.kubernetes.io/not-ready";
@@ -113,7 +115,7 @@ std::string podJson(int index) {
       {"apiVersion", "v1"},
       {"kind", "Pod"},
       {"metadata",
-       {{"name", name},
+       {{"name", podName(index)},
         {"labels", {{"app", "web"}, {"tier", "frontend"}, {"pod-template-hash", hash}}},
         {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
                                           {"kind", "ReplicaSet"},
@@ -122,7 +124,7 @@ std::string podJson(int index) {
                                           {"controller", true},
                                           {"blockOwnerDeletion", true}}})}}},
       {"spec",
-       {{"containers", json::array({appContainer(app), sidecarContainer(shipper)})},
+       {{"containers", json::array({appContainer(kAppImage), sidecarContainer(kSidecarImage)})},
         {"volumes", json::array({{{"name", "config"},
                                   {"configMap", {{"name", "web-config"}, {"defaultMode", 420}}}},
                                  {{"name", "tmp"}, {"emptyDir", json::object()}}})},
@@ -130,10 +132,18 @@ std::string podJson(int index) {
         {"terminationGracePeriodSeconds", 30},
         {"dnsPolicy", "ClusterFirst"},
         {"serviceAccountName", "default"},
-        {"nodeName", node},
+        {"nodeName", "node-" + std::to_string(n % 8)},
         {"schedulerName", "default-scheduler"},
         {"tolerations", json::array({notReady, unreachable})},
-        {"priority", 0}}},
+        {"priority", 0}}}};
+  return pod.dump();
+}
+
+std::string podStatusPatch(int index) {
+  const auto n = static_cast<unsigned>(index);
+  const std::string ip =
+      "10.42." + std::to_string(n / 250 % 250) + "." + std::to_string(n % 250 + 2);
+  json patch = {
       {"status",
        {{"phase", "Running"},
         {"conditions", json::array({condition("Initialized", "2025-03-01T10:00:01Z"),
@@ -144,10 +154,10 @@ std::string podJson(int index) {
         {"podIP", ip},
         {"podIPs", json::array({{{"ip", ip}}})},
         {"startTime", "2025-03-01T10:00:01Z"},
-        {"containerStatuses", json::array({containerStatus("web", app, n, 1),
-                                           containerStatus("log-shipper", shipper, n, 2)})},
+        {"containerStatuses", json::array({containerStatus("web", kAppImage, n, 1),
+                                           containerStatus("log-shipper", kSidecarImage, n, 2)})},
         {"qosClass", "Burstable"}}}};
-  return pod.dump();
+  return patch.dump();
 }
 
 }  // namespace tug::bench
