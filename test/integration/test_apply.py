@@ -194,15 +194,15 @@ class HttpApplyTest(ApplyTestCase):
         self.assert_status(self.call("GET", path), 404, "NotFound")
 
     def test_yaml_create_status_and_preconditions(self):
-        path = "/api/v1/namespaces/default/configmaps/y"
+        path = "/api/v1/namespaces/default/configmaps/yc"
         code, created = self.patch_apply(path, b"apiVersion: v1\nkind: ConfigMap\n"
-                                               b"metadata:\n  name: y\ndata:\n  k: 'on'\n")
+                                               b"metadata:\n  name: yc\ndata:\n  k: 'on'\n")
         self.assertEqual(code, 201, created)
         self.assertEqual(created["data"], {"k": "on"})
         self.assertTrue(created["metadata"]["uid"])
         # A resourceVersion in the configuration is a precondition.
         stale = {"apiVersion": "v1", "kind": "ConfigMap",
-                 "metadata": {"name": "y", "resourceVersion": "1"}, "data": {"k": "w"}}
+                 "metadata": {"name": "yc", "resourceVersion": "1"}, "data": {"k": "w"}}
         self.assert_status(self.patch_apply(path, stale), 409, "Conflict")
         stale["metadata"]["resourceVersion"] = created["metadata"]["resourceVersion"]
         code, updated = self.patch_apply(path, stale)
@@ -214,14 +214,14 @@ class HttpApplyTest(ApplyTestCase):
         # A second manager's change to the same field conflicts, with upstream's causes.
         body = self.assert_status(
             self.patch_apply(path, {"apiVersion": "v1", "kind": "ConfigMap",
-                                    "metadata": {"name": "y"}, "data": {"k": "z"}},
+                                    "metadata": {"name": "yc"}, "data": {"k": "z"}},
                              query="?fieldManager=second"),
             409, "Conflict", 'Apply failed with 1 conflict: conflict with "test": .data.k')
         self.assertEqual(body["details"], {"causes": [{
             "reason": "FieldManagerConflict", "message": 'conflict with "test"',
             "field": ".data.k"}]})
         code, forced = self.patch_apply(path, {"apiVersion": "v1", "kind": "ConfigMap",
-                                               "metadata": {"name": "y"}, "data": {"k": "z"}},
+                                               "metadata": {"name": "yc"}, "data": {"k": "z"}},
                                         query="?fieldManager=second&force=True")
         self.assertEqual(code, 200, forced)
         self.assertEqual(forced["data"], {"k": "z"})

@@ -296,11 +296,16 @@ class KubectlTest(ResourcesTestCase):
         code, got = self.call("GET", "/apis/apps/v1/namespaces/default/deployments/web")
         self.assertEqual(got["spec"]["replicas"], 3)
         self.assertEqual(got["metadata"]["generation"], 2)
-        # A stale resourceVersion is refused; a negative count is invalid.
+        # A stale resourceVersion is refused (kubectl checks it itself before patching; the
+        # server checks one inside the patch); a negative count is invalid.
         r = self.kubectl("scale", "deployment/web", "--replicas=2",
                          "--resource-version=" + body["metadata"]["resourceVersion"])
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("the object has been modified", r.stderr)
+        code, stale = self.call(
+            "PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+            {"metadata": {"resourceVersion": body["metadata"]["resourceVersion"]},
+             "spec": {"replicas": 2}}, content_type="application/merge-patch+json")
+        self.assertEqual((code, stale["reason"]), (409, "Conflict"), stale)
         scale["spec"]["replicas"] = -1
         code, status = self.call("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale",
                                  scale)

@@ -124,9 +124,11 @@ ErrorList validateObjectMetaUpdate(const Json& obj, const Json& old, bool namesp
   const Path p("metadata");
   // generation is not checked: the server keeps the stored one (prepareForUpdate), as
   // upstream's BeforeUpdate does before it validates.
-  for (const char* key : {"name", "namespace", "uid", "creationTimestamp"}) {
-    // An update that leaves out uid or creationTimestamp keeps the stored ones.
-    bool keeps = std::string_view(key) == "uid" || std::string_view(key) == "creationTimestamp";
+  // creationTimestamp is not checked either: upstream's BeforeUpdate puts the stored one back
+  // whatever the client sent (clients may write the same instant as "+00:00").
+  for (const char* key : {"name", "namespace", "uid"}) {
+    // An update that leaves out uid keeps the stored one.
+    bool keeps = std::string_view(key) == "uid";
     if (stringField(meta, key) != stringField(oldMeta, key) &&
         !(keeps && stringField(meta, key).empty())) {
       errs.push_back(immutable(p.child(key), stringField(meta, key)));
