@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <cstring>
 
@@ -49,6 +50,15 @@ bool setUpTls(SSL_CTX& ctx, const ApiServerOptions& o, std::string* error) {
   return true;
 }
 
+// httplib listens with a backlog of 5, fixed inside Debian's compiled library: a burst of
+// clients (a thousand watches connecting at once) then waits on SYN retries. Calling listen()
+// again on the bound socket raises the backlog.
+class SslServer : public httplib::SSLServer {
+ public:
+  using httplib::SSLServer::SSLServer;
+  void raiseListenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 std::vector<std::string> queryValues(const httplib::Request& req, const char* key) {
   std::vector<std::string> out;
   auto [begin, end] = req.params.equal_range(key);
@@ -86,7 +96,7 @@ ApiServer::~ApiServer() { stop(); }
 
 Result<int> ApiServer::start() {
   std::string tlsError;
-  http_ = std::make_unique<httplib::SSLServer>(
+  http_ = std::make_unique<SslServer>(
       [&](SSL_CTX& ctx) { return setUpTls(ctx, options_, &tlsError); });
   if (!http_->is_valid()) {
     return internalError(tlsError.empty() ? "cannot set up TLS" : tlsError);
@@ -97,6 +107,8 @@ Result<int> ApiServer::start() {
   };
   http_->set_keep_alive_max_count(1000);
   http_->set_keep_alive_timeout(60);
+  // Small replies and watch events must not wait for the client's delayed ACK (Nagle).
+  http_->set_tcp_nodelay(true);
   routes();
   int port = options_.port;
   if (port == 0) {
@@ -108,6 +120,7 @@ Result<int> ApiServer::start() {
     return unavailable("cannot listen on " + options_.bindAddress + ":" +
                        std::to_string(options_.port) + ": " + std::strerror(errno));
   }
+  static_cast<SslServer&>(*http_).raiseListenBacklog(1024);
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   TUG_LOG(kInfo, kLog) << "serving HTTPS on " << options_.bindAddress << ":" << port;
   return port;
