@@ -1,6 +1,7 @@
 #include "apiserver/request_labels.h"
 
 #include "apiserver/resource_path.h"
+#include "apiserver/resource_verbs.h"
 
 namespace tug::apiserver {
 
@@ -19,10 +20,7 @@ RequestLabels requestLabels(const httplib::Request& req) {
   l.scope = named ? "resource" : (!path->ns.empty() ? "namespace" : "cluster");
   if (req.method == "GET" && !named) {
     std::string watch = req.get_param_value("watch");
-    // Go's strconv.ParseBool, as the routing reads it.
-    bool on = watch == "1" || watch == "t" || watch == "T" || watch == "true" ||
-              watch == "TRUE" || watch == "True";
-    l.verb = on ? "WATCH" : "LIST";
+    l.verb = parseGoBool(watch).value_or(false) ? "WATCH" : "LIST";
   } else if (req.method == "DELETE" && !named) {
     l.verb = "DELETECOLLECTION";
   } else if (req.method == "PATCH" &&

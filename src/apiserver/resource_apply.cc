@@ -23,21 +23,6 @@ bool isApply(const VerbRequest& req) {
   return type.substr(0, type.find(';')) == kApplyContentType;
 }
 
-// Go's strconv.ParseBool, which decodes the force parameter.
-std::optional<bool> parseBool(const std::string& v) {
-  for (const char* t : {"1", "t", "T", "true", "TRUE", "True"}) {
-    if (v == t) {
-      return true;
-    }
-  }
-  for (const char* f : {"0", "f", "F", "false", "FALSE", "False"}) {
-    if (v == f) {
-      return false;
-    }
-  }
-  return std::nullopt;
-}
-
 // Upstream validates PatchOptions as an object of its own: 422 about PatchOptions.meta.k8s.io.
 Reply invalidPatchOptions(const std::string& field, const std::string& reason,
                           const std::string& detail) {
@@ -189,7 +174,7 @@ Reply applyResource(const VerbContext& ctx, const VerbRequest& req) {
   }
   bool force = false;
   if (req.params.count("force") != 0) {
-    auto parsed = parseBool(queryParam(req.params, "force"));
+    auto parsed = parseGoBool(queryParam(req.params, "force"));
     if (!parsed) {
       return errorReply(badRequest("invalid value for force: \"" +
                                    queryParam(req.params, "force") +

@@ -10,6 +10,20 @@ Reply errorReply(const Status& status, const ResourceTarget& target) {
   return Reply{httpCode(status.code()), errorBody(status, *target.info, target.name)};
 }
 
+std::optional<bool> parseGoBool(std::string_view v) {
+  for (const char* t : {"1", "t", "T", "true", "TRUE", "True"}) {
+    if (v == t) {
+      return true;
+    }
+  }
+  for (const char* f : {"0", "f", "F", "false", "FALSE", "False"}) {
+    if (v == f) {
+      return false;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string queryParam(const QueryParams& params, const std::string& key) {
   auto it = params.find(key);
   return it == params.end() ? std::string() : it->second;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,9 @@ Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req);
 
 // The Status reply for an error about the request's target object.
 Reply errorReply(const Status& status, const ResourceTarget& target);
+// Go's strconv.ParseBool, as upstream reads boolean parameters (watch, force, ...):
+// 1 t T true TRUE True / 0 f F false FALSE False; nullopt for anything else.
+std::optional<bool> parseGoBool(std::string_view value);
 // The first value of a query parameter, or "" when absent.
 std::string queryParam(const QueryParams& params, const std::string& key);
 // dryRun=All (any number of times): true; absent: false; anything else: BadRequest.

@@ -22,20 +22,16 @@ constexpr std::chrono::milliseconds kPoll{200};
 // Idle watches that allow bookmarks get one this often, as upstream's cacher does.
 constexpr std::chrono::seconds kBookmarkInterval{60};
 
-// Go's strconv.ParseBool, which is how upstream reads boolean query parameters.
+// A boolean query parameter read as upstream reads it (parseGoBool); nullopt when absent.
 Result<std::optional<bool>> boolParam(const QueryParams& params, const char* key) {
   auto it = params.find(key);
   if (it == params.end()) {
     return std::optional<bool>();
   }
-  const std::string& v = it->second;
-  if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") {
-    return std::optional<bool>(true);
+  if (std::optional<bool> value = parseGoBool(it->second)) {
+    return value;
   }
-  if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") {
-    return std::optional<bool>(false);
-  }
-  return badRequest(std::string("invalid ") + key + " \"" + v + "\"");
+  return badRequest(std::string("invalid ") + key + " \"" + it->second + "\"");
 }
 
 Result<int64_t> intParam(const QueryParams& params, const char* key) {

@@ -30,10 +30,6 @@ struct Dispatch {
   bool streams = false;  // answered by a stream instead of `run` (watch)
 };
 
-bool truthy(const std::string& v) {
-  return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
-}
-
 // Which verb a request is, by method and URL shape, as upstream's request info decides.
 // nullptr run: the combination is not served (yet); the verb names it in the 405.
 Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
@@ -43,7 +39,7 @@ Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
   switch (m) {
     case Method::kGet:
       if (!named) {
-        return truthy(queryParam(params, "watch")) ? Dispatch{"watch", nullptr, true}
+        return parseGoBool(queryParam(params, "watch")).value_or(false) ? Dispatch{"watch", nullptr, true}
                                                    : Dispatch{"list", listResources};
       }
       if (scale) {
