@@ -1,6 +1,8 @@
 #include "api/resource_registry.h"
 
 #include <algorithm>
+#include <charconv>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -107,6 +109,108 @@ Result<std::unique_ptr<ResourceRegistry>> ResourceRegistry::fromJson(std::string
     }
   } catch (const nlohmann::json::exception& e) {
     return invalid(std::string("resource table: ") + e.what());
+  }
+  return reg;
+}
+
+namespace {
+
+// A version's place in Kubernetes' priority: v<major>[(alpha|beta)<minor>]; anything else
+// sorts after every such version.
+struct VersionRank {
+  bool kubeLike = false;
+  int stability = 0;  // 2 GA, 1 beta, 0 alpha
+  int major = 0, minor = 0;
+};
+
+VersionRank rankOf(std::string_view v) {
+  VersionRank r;
+  if (v.size() < 2 || v[0] != 'v' || v[1] < '1' || v[1] > '9') {
+    return r;
+  }
+  const char* p = v.data() + 1;
+  const char* end = v.data() + v.size();
+  auto [afterMajor, ec] = std::from_chars(p, end, r.major);
+  if (ec != std::errc()) {
+    return r;
+  }
+  std::string_view rest(afterMajor, static_cast<size_t>(end - afterMajor));
+  if (rest.empty()) {
+    r.kubeLike = true;
+    r.stability = 2;
+    return r;
+  }
+  for (auto [word, stability] : {std::pair<std::string_view, int>{"alpha", 0}, {"beta", 1}}) {
+    if (rest.substr(0, word.size()) == word && rest.size() > word.size()) {
+      std::string_view num = rest.substr(word.size());
+      auto [last, ec2] = std::from_chars(num.data(), num.data() + num.size(), r.minor);
+      if (ec2 == std::errc() && last == num.data() + num.size()) {
+        r.kubeLike = true;
+        r.stability = stability;
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+bool versionPreferred(std::string_view a, std::string_view b) {
+  VersionRank ra = rankOf(a), rb = rankOf(b);
+  if (ra.kubeLike != rb.kubeLike) {
+    return ra.kubeLike;
+  }
+  if (!ra.kubeLike) {
+    return a < b;
+  }
+  if (ra.stability != rb.stability) {
+    return ra.stability > rb.stability;
+  }
+  if (ra.major != rb.major) {
+    return ra.major > rb.major;
+  }
+  return ra.minor > rb.minor;
+}
+
+std::unique_ptr<ResourceRegistry> ResourceRegistry::withCustom(
+    const ResourceRegistry& base, std::vector<std::unique_ptr<ResourceInfo>> custom) {
+  auto reg = std::make_unique<ResourceRegistry>();
+  reg->groups_ = base.groups_;  // points at base's resources, which outlive us
+  std::map<std::string, std::map<std::string, std::vector<const ResourceInfo*>>> added;
+  for (auto& r : custom) {
+    added[r->group][r->version].push_back(r.get());
+    reg->owned_.push_back(std::move(r));
+  }
+  for (auto& [groupName, versions] : added) {
+    GroupInfo* g = nullptr;
+    for (auto& existing : reg->groups_) {
+      if (existing.name == groupName) {
+        g = &existing;
+      }
+    }
+    if (g == nullptr) {
+      reg->groups_.push_back(GroupInfo{groupName, {}});
+      g = &reg->groups_.back();
+    }
+    for (auto& [version, resources] : versions) {
+      GroupVersionInfo* gv = nullptr;
+      for (auto& v : g->versions) {
+        if (v.version == version) {
+          gv = &v;
+        }
+      }
+      if (gv == nullptr) {
+        g->versions.push_back(GroupVersionInfo{version, {}});
+        gv = &g->versions.back();
+      }
+      for (const ResourceInfo* r : resources) {
+        gv->resources.push_back(r);
+      }
+    }
+    std::stable_sort(g->versions.begin(), g->versions.end(),
+                     [](const GroupVersionInfo& a, const GroupVersionInfo& b) {
+                       return versionPreferred(a.version, b.version);
+                     });
   }
   return reg;
 }

@@ -11,6 +11,8 @@
 
 namespace tug::api {
 
+struct CustomResourceVersion;  // api/crd/custom_resource.h
+
 // A subresource such as pods/status or deployments/scale.
 struct SubresourceInfo {
   std::string name;  // "status", "scale", "log", ...
@@ -31,6 +33,8 @@ struct ResourceInfo {
   std::string storageVersionHash;
   std::vector<SubresourceInfo> subresources;
   bool builtin = false;  // served by tug itself, not defined by a CustomResourceDefinition
+  // Set for resources a CustomResourceDefinition defines: its schema, columns and scale.
+  std::shared_ptr<const CustomResourceVersion> custom;
 
   // "v1" for the core group, "apps/v1" otherwise: the objects' apiVersion.
   std::string groupVersion() const;
@@ -57,6 +61,11 @@ class ResourceRegistry {
   // Builds a registry from the api-resources.json shape; Invalid when it does not parse.
   static Result<std::unique_ptr<ResourceRegistry>> fromJson(std::string_view json,
                                                             bool builtin = false);
+  // `base` (which must outlive the result) plus `custom` resources, grouped by group and
+  // version: each group's versions in Kubernetes' version priority (v2 > v1 > v1beta2 >
+  // v1beta1 > v1alpha1), new groups after the built-in ones in name order.
+  static std::unique_ptr<ResourceRegistry> withCustom(
+      const ResourceRegistry& base, std::vector<std::unique_ptr<ResourceInfo>> custom);
 
   const std::vector<GroupInfo>& groups() const { return groups_; }
   const GroupInfo* group(std::string_view name) const;
@@ -75,6 +84,10 @@ class ResourceRegistry {
   std::vector<std::unique_ptr<ResourceInfo>> owned_;
   std::vector<GroupInfo> groups_;
 };
+
+// Kubernetes' version priority: true when version `a` is preferred over `b` ("v1" over
+// "v1beta1", "v1beta2" over "v1beta1", GA over beta over alpha, then other names in order).
+bool versionPreferred(std::string_view a, std::string_view b);
 
 // Where objects of a resource live in the store: /registry/<resource>/<namespace>/<name> for
 // the built-in resources (one place for every version of a resource, as upstream keeps them),

@@ -1,6 +1,9 @@
 #include "apiserver/admission.h"
 
+#include "api/crd/custom_resource.h"
 #include "api/validation/defaults.h"
+#include "api/validation/meta_validation.h"
+#include "api/validation/schema_validation.h"
 #include "api/validation/strategy.h"
 #include "api/validation/validation.h"
 #include "apiserver/resource_errors.h"
@@ -31,6 +34,26 @@ Reply unreadable(const api::ResourceInfo& info, const nlohmann::json& obj, const
   return Reply{httpCode(s.code()), errorBody(s, info, objectName(obj))};
 }
 
+// Custom resources: their CRD version's schema defaults and validates them; names are DNS
+// subdomains, as upstream requires of every custom resource.
+std::optional<Reply> admitCustom(const api::ResourceInfo& info, nlohmann::json& obj,
+                                 const nlohmann::json* old) {
+  const api::CustomResourceVersion& custom = *info.custom;
+  if (old == nullptr && info.subresource("status") != nullptr) {
+    obj.erase("status");  // written only through /status; its schema defaults still apply
+  }
+  v::applySchemaDefaults(custom.schema, obj);
+  v::ErrorList errors =
+      old == nullptr
+          ? v::validateObjectMeta(obj, info.namespaced, v::NameRule::kDns1123Subdomain)
+          : v::validateObjectMetaUpdate(obj, *old, info.namespaced, v::NameRule::kDns1123Subdomain);
+  v::append(errors, v::validateAgainstSchema(custom.schema, obj));
+  if (!errors.empty()) {
+    return invalidReply(info, objectName(obj), errors);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Reply invalidReply(const api::ResourceInfo& info, std::string_view name,
@@ -43,6 +66,14 @@ Reply invalidReply(const api::ResourceInfo& info, std::string_view name,
 
 std::optional<Reply> admitCreate(const api::ResourceInfo& info, nlohmann::json& obj) {
   try {
+    if (info.custom) {
+      if (info.custom->terminating) {
+        Status s(Code::kUnsupported,
+                 "create not allowed while custom resource definition is terminating");
+        return Reply{httpCode(s.code()), errorBody(s, info, objectName(obj))};
+      }
+      return admitCustom(info, obj, nullptr);
+    }
     v::applyDefaults(info.group, info.kind, obj);
     v::prepareCreate(info.group, info.kind, obj);
     v::ErrorList errors = v::validateCreate(kindOf(info), obj);
@@ -58,6 +89,9 @@ std::optional<Reply> admitCreate(const api::ResourceInfo& info, nlohmann::json& 
 std::optional<Reply> admitUpdate(const api::ResourceInfo& info, nlohmann::json& obj,
                                  const nlohmann::json& old) {
   try {
+    if (info.custom) {
+      return admitCustom(info, obj, &old);
+    }
     v::applyDefaults(info.group, info.kind, obj);
     v::prepareUpdate(info.group, info.kind, obj, old);
     v::ErrorList errors = v::validateUpdate(kindOf(info), obj, old);

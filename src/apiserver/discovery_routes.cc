@@ -206,24 +206,29 @@ std::string_view discoveryContentType(DiscoveryFormat format) {
   return "application/json";
 }
 
-RouteInstaller discoveryRoutes(const api::ResourceRegistry& registry) {
-  const api::ResourceRegistry* reg = &registry;
-  return [reg](Routes& routes) {
-    routes.get("/api/?", [reg](const httplib::Request& req, httplib::Response& res,
-                               const UserInfo&) { serveRoot(req, res, *reg, /*core=*/true); });
-    routes.get("/apis/?", [reg](const httplib::Request& req, httplib::Response& res,
-                                const UserInfo&) { serveRoot(req, res, *reg, /*core=*/false); });
+RouteInstaller discoveryRoutes(const ApiCatalog& catalog) {
+  const ApiCatalog* cat = &catalog;
+  return [cat](Routes& routes) {
+    routes.get("/api/?", [cat](const httplib::Request& req, httplib::Response& res,
+                               const UserInfo&) {
+      serveRoot(req, res, *cat->snapshot(), /*core=*/true);
+    });
+    routes.get("/apis/?", [cat](const httplib::Request& req, httplib::Response& res,
+                                const UserInfo&) {
+      serveRoot(req, res, *cat->snapshot(), /*core=*/false);
+    });
     routes.get("/api/([^/]+)/?",
-               [reg](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
-                 serveLegacy(req, res, apiResourceList(*reg, "", req.matches[1].str()));
+               [cat](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
+                 serveLegacy(req, res, apiResourceList(*cat->snapshot(), "", req.matches[1].str()));
                });
     routes.get("/apis/([^/]+)/?",
-               [reg](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
-                 serveLegacy(req, res, apiGroup(*reg, req.matches[1].str()));
+               [cat](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
+                 serveLegacy(req, res, apiGroup(*cat->snapshot(), req.matches[1].str()));
                });
-    routes.get("/apis/([^/]+)/([^/]+)/?", [reg](const httplib::Request& req, httplib::Response& res,
-                                                const UserInfo&) {
-      serveLegacy(req, res, apiResourceList(*reg, req.matches[1].str(), req.matches[2].str()));
+    routes.get("/apis/([^/]+)/([^/]+)/?", [cat](const httplib::Request& req,
+                                                httplib::Response& res, const UserInfo&) {
+      serveLegacy(req, res,
+                  apiResourceList(*cat->snapshot(), req.matches[1].str(), req.matches[2].str()));
     });
   };
 }

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "api/resource_registry.h"
+#include "apiserver/api_catalog.h"
 #include "apiserver/discovery.h"
 #include "apiserver/routes.h"
 
@@ -27,7 +28,7 @@ DiscoveryFormat negotiateDiscovery(std::string_view accept, bool aggregatedAllow
 std::string_view discoveryContentType(DiscoveryFormat format);
 
 // Serves GET /api, /apis, /api/<v>, /apis/<g> and /apis/<g>/<v> (each also with a trailing
-// slash) from `registry`, which must outlive the server.
-RouteInstaller discoveryRoutes(const api::ResourceRegistry& registry);
+// slash) from what `catalog` serves at the time of each request; it must outlive the server.
+RouteInstaller discoveryRoutes(const ApiCatalog& catalog);
 
 }  // namespace tug::apiserver

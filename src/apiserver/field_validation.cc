@@ -1,5 +1,6 @@
 #include "apiserver/field_validation.h"
 
+#include "api/crd/custom_resource.h"
 #include "api/schema/strict_decoding.h"
 #include "api/schema/type_graph.h"
 #include "api/schema/unknown_fields.h"
@@ -95,7 +96,7 @@ FieldCheck checkFields(const api::TypeNode* type, bool typed, const QueryParams&
 FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj) {
   const api::ResourceInfo& info = *req.target.info;
   const api::TypeNode* type =
-      info.builtin ? api::builtinType(info.group, info.version, info.kind) : nullptr;
+      api::resourceType(info);
   // Upstream's decoder names the kind and version the body claims, then the kind it wanted.
   std::string apiVersion = stringField(obj, "apiVersion");
   std::string version = apiVersion.substr(apiVersion.find('/') + 1);

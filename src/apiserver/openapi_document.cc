@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "api/crd/custom_resource.h"
 #include "api/schema/definitions.h"
 
 namespace tug::apiserver {
@@ -404,6 +405,119 @@ std::string assembleDocument(
   defs += "},";
   text.insert(head.size(), defs);
   return text;
+}
+
+namespace {
+
+const api::GroupVersionInfo* findGroupVersion(const api::ResourceRegistry& registry,
+                                              std::string_view group, std::string_view version) {
+  const api::GroupInfo* g = registry.group(group);
+  if (g != nullptr) {
+    for (const auto& v : g->versions) {
+      if (v.version == version) {
+        return &v;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// "gateway.networking.k8s.io" -> "io.k8s.networking.gateway", as upstream prefixes the
+// definitions of custom resources.
+std::string reversedGroup(std::string_view group) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t dot = group.find('.', start);
+    parts.push_back(group.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) {
+      break;
+    }
+    start = dot + 1;
+  }
+  std::string out;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    out += (out.empty() ? "" : ".") + std::string(*it);
+  }
+  return out;
+}
+
+json gvkExtension(std::string_view group, std::string_view version, std::string_view kind) {
+  return json::array({{{"group", group}, {"kind", kind}, {"version", version}}});
+}
+
+json metaRef(const char* type) {
+  return {{"allOf", json::array({{{"$ref", schemaRef(std::string(kMeta) + type)}}})}};
+}
+
+// The kind's schema as the CRD declares it, with the fields every object has.
+json customKindSchema(const api::ResourceInfo& r) {
+  json schema = json::parse(r.custom->publishedSchema, nullptr, false);
+  if (!schema.is_object() || schema.empty()) {
+    schema = {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
+  }
+  schema["properties"]["apiVersion"] = {{"type", "string"}};
+  schema["properties"]["kind"] = {{"type", "string"}};
+  schema["properties"]["metadata"] = metaRef("ObjectMeta");
+  schema["type"] = "object";
+  schema["x-kubernetes-group-version-kind"] = gvkExtension(r.group, r.version, r.kind);
+  return schema;
+}
+
+json customListSchema(const api::ResourceInfo& r, const std::string& itemName) {
+  return {{"type", "object"},
+          {"required", json::array({"items"})},
+          {"properties",
+           {{"apiVersion", {{"type", "string"}}},
+            {"items", {{"type", "array"}, {"items", {{"$ref", schemaRef(itemName)}}}}},
+            {"kind", {{"type", "string"}}},
+            {"metadata", metaRef("ListMeta")}}},
+          {"x-kubernetes-group-version-kind",
+           gvkExtension(r.group, r.version, r.custom->listKind)}};
+}
+
+}  // namespace
+
+std::string renderCustomDocument(const api::ResourceRegistry& registry, std::string_view group,
+                                 std::string_view version) {
+  const api::GroupVersionInfo* gv = findGroupVersion(registry, group, version);
+  if (gv == nullptr) {
+    return "";
+  }
+  const api::DefinitionIndex& index = api::DefinitionIndex::builtin();
+  const std::string prefix = reversedGroup(group) + "." + std::string(version) + ".";
+  SchemaNamer names = [&](std::string_view gr, std::string_view v, std::string_view k) {
+    if (gr == group && v == version) {
+      return prefix + std::string(k);
+    }
+    return std::string(index.nameForKind(gr, v, k));
+  };
+  json paths = json::object();
+  addDiscoveryPath(group, version, paths);
+  std::map<std::string, std::string> custom;  // name -> schema text
+  for (const api::ResourceInfo* r : gv->resources) {
+    if (!r->custom) {
+      continue;
+    }
+    addResourcePaths(*r, names, /*strategicMergePatch=*/false, paths);
+    std::string kindName = prefix + r->kind;
+    custom[kindName] = customKindSchema(*r).dump();
+    custom[prefix + r->custom->listKind] = customListSchema(*r, kindName).dump();
+  }
+  std::string refText = paths.dump();
+  for (const auto& [name, text] : custom) {
+    refText += text;
+  }
+  std::map<std::string_view, std::string_view> schemas;
+  for (std::string_view name : index.closure(api::DefinitionIndex::references(refText))) {
+    if (std::string_view def = index.find(name); !def.empty()) {
+      schemas.emplace(name, def);
+    }
+  }
+  for (const auto& [name, text] : custom) {
+    schemas[name] = text;
+  }
+  return assembleDocument(paths, {schemas.begin(), schemas.end()});
 }
 
 std::string renderBuiltinDocument(const api::ResourceRegistry& registry, std::string_view group,

@@ -44,4 +44,12 @@ std::string assembleDocument(const nlohmann::json& paths,
 std::string renderBuiltinDocument(const api::ResourceRegistry& registry, std::string_view group,
                                   std::string_view version);
 
+// A group version served from CustomResourceDefinitions: the paths of its resources (merge,
+// JSON and apply patches only) and their schemas as the CRDs declare them, named as upstream
+// names them ("io.k8s.networking.gateway.v1.Gateway" for gateway.networking.k8s.io/v1), with
+// apiVersion, kind and metadata added, plus the built-in definitions they refer to. Empty when
+// `registry` does not serve the group version.
+std::string renderCustomDocument(const api::ResourceRegistry& registry, std::string_view group,
+                                 std::string_view version);
+
 }  // namespace tug::apiserver

@@ -1,5 +1,6 @@
 #include "apiserver/resource_apply.h"
 
+#include "api/crd/custom_resource.h"
 #include <optional>
 #include <string>
 
@@ -59,7 +60,7 @@ std::optional<Reply> checkFieldManager(const std::string& manager) {
 // The type the apply merges by; nullptr (untyped: objects merge, lists are atomic) for kinds
 // without a built-in schema.
 const api::TypeNode* typeOf(const api::ResourceInfo& info) {
-  return info.builtin ? api::builtinType(info.group, info.version, info.kind) : nullptr;
+  return api::resourceType(info);
 }
 
 api::managed::Writer writerFor(const VerbRequest& req, std::string manager) {

@@ -1,5 +1,6 @@
 // PATCH on stored objects and their status: the Content-Type picks the algorithm, the patch
-// applies to the live object, and the result is written as an update would write it.
+
+#include "api/crd/custom_resource.h"// applies to the live object, and the result is written as an update would write it.
 #include <optional>
 #include <string>
 
@@ -122,7 +123,7 @@ Result<json> patchedObject(api::PatchType type, const json& current, const VerbR
 Reply patchScale(const VerbContext& ctx, const VerbRequest& req, api::PatchType type) {
   std::optional<Reply> reply;
   Reply written = writeUpdate(ctx, req, 0, [&](json& next, const json& current) -> Status {
-    json scale = scaleOf(current);
+    json scale = scaleOf(current, scalePathsOf(*req.target.info));
     auto patched = api::applyPatch(type, scale, req.body, nullptr);
     if (!patched.ok()) {
       if (patched.status().code() == Code::kInvalid) {
@@ -134,7 +135,7 @@ Reply patchScale(const VerbContext& ctx, const VerbRequest& req, api::PatchType 
     if (!rv.empty() && rv != metaString(current, "resourceVersion")) {
       return resourceConflict(*req.target.info, req.target.name);
     }
-    Status applied = applyScale(next, *patched);
+    Status applied = applyScale(next, *patched, scalePathsOf(*req.target.info));
     if (applied.isOk() && next != current) {
       next["metadata"]["generation"] = current["metadata"].value("generation", int64_t{1}) + 1;
     }
@@ -144,7 +145,7 @@ Reply patchScale(const VerbContext& ctx, const VerbRequest& req, api::PatchType 
     return *reply;
   }
   if (written.code == 200) {
-    written.body = scaleOf(written.body);
+    written.body = scaleOf(written.body, scalePathsOf(*req.target.info));
   }
   return written;
 }
@@ -190,7 +191,7 @@ Reply patchResource(const VerbContext& ctx, const VerbRequest& req) {
     bool jsonObjectBody = *type == api::PatchType::kMergePatch ||
                           *type == api::PatchType::kStrategicMergePatch;
     FieldCheck fields = checkFields(
-        info.builtin ? api::builtinType(info.group, info.version, info.kind) : nullptr,
+        api::resourceType(info),
         /*typed=*/false, req.params, jsonObjectBody ? std::string_view(req.body) : "",
         "PatchOptions", *patched);
     if (fields.refusal) {

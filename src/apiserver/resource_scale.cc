@@ -1,5 +1,7 @@
 #include "apiserver/resource_scale.h"
 
+#include "api/crd/custom_resource.h"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -104,6 +106,17 @@ std::string formatLabelSelector(const nlohmann::json& selector) {
   return out;
 }
 
+ScalePaths scalePathsOf(const api::ResourceInfo& info) {
+  if (!info.custom || !info.custom->scale) {
+    return ScalePaths{};
+  }
+  // The CRD writes JSON paths (".spec.replicas"); ScalePaths holds them without the dot.
+  auto dotted = [](const std::string& p) { return p.empty() || p[0] != '.' ? p : p.substr(1); };
+  const api::CustomScale& scale = *info.custom->scale;
+  return ScalePaths{dotted(scale.specReplicasPath), dotted(scale.statusReplicasPath),
+                    dotted(scale.labelSelectorPath)};
+}
+
 nlohmann::json scaleOf(const nlohmann::json& parent, const ScalePaths& paths) {
   nlohmann::json meta = nlohmann::json::object();
   if (auto m = parent.find("metadata"); m != parent.end() && m->is_object()) {
@@ -166,7 +179,7 @@ Reply getScale(const VerbContext& ctx, const VerbRequest& req) {
   if (!obj.ok()) {
     return errorReply(obj.status(), req.target);
   }
-  return Reply{200, scaleOf(*obj)};
+  return Reply{200, scaleOf(*obj, scalePathsOf(*req.target.info))};
 }
 
 Reply updateScale(const VerbContext& ctx, const VerbRequest& req) {
@@ -190,7 +203,7 @@ Reply updateScale(const VerbContext& ctx, const VerbRequest& req) {
   }
   Reply reply = writeUpdate(ctx, req, expected,
                             [&](nlohmann::json& next, const nlohmann::json& current) {
-    Status s = applyScale(next, *scale);
+    Status s = applyScale(next, *scale, scalePathsOf(*req.target.info));
     if (s.isOk() && next != current) {
       // The desired state changed: as for any spec change, the generation moves on.
       next["metadata"]["generation"] = current["metadata"].value("generation", int64_t{1}) + 1;
@@ -198,7 +211,7 @@ Reply updateScale(const VerbContext& ctx, const VerbRequest& req) {
     return s;
   });
   if (reply.code == 200) {
-    reply.body = scaleOf(reply.body);
+    reply.body = scaleOf(reply.body, scalePathsOf(*req.target.info));
   }
   return reply;
 }

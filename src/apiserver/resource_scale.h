@@ -20,6 +20,9 @@ struct ScalePaths {
   std::string labelSelector = "spec.selector";
 };
 
+// The paths of `info`'s scale: the built-in defaults, or what its CRD version declares.
+ScalePaths scalePathsOf(const api::ResourceInfo& info);
+
 // The Scale of `parent` (its name, namespace, uid, resourceVersion and creationTimestamp;
 // spec.replicas; status.replicas and the selector as a string).
 nlohmann::json scaleOf(const nlohmann::json& parent, const ScalePaths& paths = {});

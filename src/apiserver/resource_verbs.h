@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -23,6 +24,9 @@ using QueryParams = std::multimap<std::string, std::string>;
 struct VerbContext {
   store::Store& store;
   const api::ResourceRegistry& registry;
+  // Owns `registry` when it is a snapshot of the served registry (which changes with CRDs):
+  // a request that outlives its handler (a watch) keeps it, and so the ResourceInfo it uses.
+  std::shared_ptr<const api::ResourceRegistry> registryOwner = nullptr;
 };
 
 struct VerbRequest {

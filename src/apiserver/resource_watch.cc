@@ -66,6 +66,7 @@ class WatchStream {
   WatchStream(const VerbContext& ctx, const api::ResourceInfo& info, LabelSelector labels,
               FieldSelector fields, bool bookmarks, Clock::time_point deadline)
       : store_(ctx.store),
+        registry_(ctx.registryOwner),
         info_(info),
         labels_(std::move(labels)),
         fields_(std::move(fields)),
@@ -188,6 +189,8 @@ class WatchStream {
   }
 
   store::Store& store_;
+  // Keeps the registry snapshot that `info_` (and the renderer's printer) belong to.
+  std::shared_ptr<const api::ResourceRegistry> registry_;
   const api::ResourceInfo& info_;
   const LabelSelector labels_;
   const FieldSelector fields_;

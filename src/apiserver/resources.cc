@@ -180,8 +180,11 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
                                 req.get_header_value("User-Agent")});
 }
 
-Handler handler(VerbContext ctx, Method method) {
-  return [ctx, method](const httplib::Request& req, httplib::Response& res, const UserInfo&) {
+Handler handler(store::Store& store, const ApiCatalog& catalog, Method method) {
+  return [&store, &catalog, method](const httplib::Request& req, httplib::Response& res,
+                                    const UserInfo&) {
+    auto registry = catalog.snapshot();
+    VerbContext ctx{store, *registry, registry};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, method, req, res);
@@ -198,15 +201,14 @@ Handler handler(VerbContext ctx, Method method) {
 
 }  // namespace
 
-RouteInstaller resourcesInstaller(store::Store& store, const api::ResourceRegistry& registry) {
-  return [&store, &registry](Routes& routes) {
-    VerbContext ctx{store, registry};
+RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog) {
+  return [&store, &catalog](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
-      routes.get(pattern, handler(ctx, Method::kGet));
-      routes.post(pattern, handler(ctx, Method::kPost));
-      routes.put(pattern, handler(ctx, Method::kPut));
-      routes.del(pattern, handler(ctx, Method::kDelete));
-      routes.patch(pattern, handler(ctx, Method::kPatch));
+      routes.get(pattern, handler(store, catalog, Method::kGet));
+      routes.post(pattern, handler(store, catalog, Method::kPost));
+      routes.put(pattern, handler(store, catalog, Method::kPut));
+      routes.del(pattern, handler(store, catalog, Method::kDelete));
+      routes.patch(pattern, handler(store, catalog, Method::kPatch));
     }
   };
 }

@@ -1,5 +1,7 @@
 #include "apiserver/table_response.h"
 
+#include "api/crd/custom_resource.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -194,6 +196,9 @@ Reply notAcceptableReply() {
 }
 
 const table::Printer& printerForResource(const api::ResourceInfo& info) {
+  if (info.custom && info.custom->printer) {
+    return *info.custom->printer;
+  }
   if (!info.builtin) {
     // Custom resources without printer columns show Name and Age upstream.
     static const table::PrinterPtr kCustomDefault = std::move(*table::customColumnsPrinter(json()));

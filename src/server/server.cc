@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "api/resource_registry.h"
+#include "apiserver/api_catalog.h"
 #include "apiserver/apiserver.h"
+#include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/resources.h"
@@ -101,9 +103,9 @@ Status writeAdminKubeconfig(const cli::ServerOptions& o, const pki::PkiFiles& fi
 }
 
 // Certificates, then the HTTPS API on its port, then the admin kubeconfig that points at it.
-Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOptions& o,
-                                                             const std::string& dataDir,
-                                                             store::Store& store) {
+Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(
+    const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
+    const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -127,10 +129,8 @@ Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(const cli::ServerOp
   auto api = std::make_unique<apiserver::ApiServer>(
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
-          apiserver::discoveryRoutes(api::ResourceRegistry::builtin()),
-          apiserver::openApiRoutes(std::make_shared<apiserver::OpenApiDocuments>(
-              api::ResourceRegistry::builtin())),
-          apiserver::resourcesInstaller(store, api::ResourceRegistry::builtin())});
+          apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
+          apiserver::resourcesInstaller(store, catalog)});
   api->addMetricsCollector(apiserver::storeMetrics(store));
   auto port = api->start();
   if (!port.ok()) {
@@ -170,8 +170,17 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store);
+  // CRDs are served from the first request: the controller reads them before the port opens.
+  apiserver::ApiCatalog catalog(api::ResourceRegistry::builtin());
+  auto docs = std::make_shared<apiserver::OpenApiDocuments>(api::ResourceRegistry::builtin());
+  apiserver::CrdController crds(**store, catalog, docs);
+  if (Status s = crds.start(); !s.isOk()) {
+    (*store)->close();
+    return s;
+  }
+  auto api = startApiServer(options, dataDir, **store, catalog, docs);
   if (!api.ok()) {
+    crds.stop();
     (*store)->close();
     return api.status();
   }
@@ -185,6 +194,7 @@ Status run(const cli::ServerOptions& options) {
     TUG_LOG(kInfo, kLog) << "received " << signalName(*signal) << ", shutting down";
   }
   (*api)->stop();
+  crds.stop();
   (*store)->close();
   TUG_LOG(kInfo, kLog) << "stopped";
   return signal.status();

@@ -6,6 +6,7 @@
 namespace tug::api::validation {
 
 void defaultDeployment(Json& obj);
+void defaultCustomResourceDefinition(Json& obj);
 void defaultReplicaSet(Json& obj);
 void defaultStatefulSet(Json& obj);
 void defaultDaemonSet(Json& obj);

@@ -73,6 +73,7 @@ void applyDefaults(std::string_view group, std::string_view kind, Json& obj) {
       {"storage.k8s.io", "StorageClass", defaultStorageClass},
       {"discovery.k8s.io", "EndpointSlice", defaultEndpointSlice},
       {"networking.k8s.io", "NetworkPolicy", defaultNetworkPolicy},
+      {"apiextensions.k8s.io", "CustomResourceDefinition", defaultCustomResourceDefinition},
       {"rbac.authorization.k8s.io", "RoleBinding", defaultRoleBinding},
       {"rbac.authorization.k8s.io", "ClusterRoleBinding", defaultRoleBinding},
   };

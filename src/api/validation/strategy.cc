@@ -125,6 +125,39 @@ void prepareNamespace(Json& ns) {
   finalizers->push_back("kubernetes");
 }
 
+// A new CRD starts with no accepted names (the server decides them next), the storage version
+// as its only stored version, and the finalizer that makes its deletion remove its objects
+// first.
+void prepareCustomResourceDefinition(Json& crd) {
+  Json stored = Json::array();
+  if (const Json* spec = objectField(crd, "spec")) {
+    forEachObject(*spec, "versions", [&](const Json& v, size_t) {
+      if (v.value("storage", false) == true) {
+        stored.push_back(stringField(v, "name"));
+      }
+    });
+  }
+  crd["status"] = Json{{"acceptedNames", {{"kind", ""}, {"plural", ""}}},
+                       {"conditions", Json::array()},
+                       {"storedVersions", stored}};
+  Json* meta = ensureObject(crd, "metadata");
+  if (meta == nullptr) {
+    return;
+  }
+  constexpr const char* kCleanup = "customresourcecleanup.apiextensions.k8s.io";
+  Json* finalizers = arrayField(*meta, "finalizers");
+  if (finalizers == nullptr) {
+    (*meta)["finalizers"] = Json::array({kCleanup});
+    return;
+  }
+  for (const auto& f : *finalizers) {
+    if (f == kCleanup) {
+      return;
+    }
+  }
+  finalizers->push_back(kCleanup);
+}
+
 // Copies spec.<key> from the old object when the new one leaves it unset.
 void keepSpecField(Json& obj, const Json& old, const char* key) {
   Json* spec = objectField(obj, "spec");
@@ -151,6 +184,8 @@ void prepareCreate(std::string_view group, std::string_view kind, Json& obj) {
     preparePod(obj);
   } else if (group.empty() && kind == "Namespace") {
     prepareNamespace(obj);
+  } else if (group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition") {
+    prepareCustomResourceDefinition(obj);
   }
 }
 

@@ -24,6 +24,9 @@ ErrorList validateJobUpdate(const Json& obj, const Json& old);
 ErrorList validateService(const Json& obj);
 ErrorList validateServiceUpdate(const Json& obj, const Json& old);
 
+ErrorList validateCustomResourceDefinition(const Json& obj);
+ErrorList validateCustomResourceDefinitionUpdate(const Json& obj, const Json& old);
+
 ErrorList validateConfigMap(const Json& obj);
 ErrorList validateSecret(const Json& obj);
 ErrorList validateDataUpdate(const Json& obj, const Json& old);  // ConfigMap and Secret

@@ -66,6 +66,8 @@ constexpr KindRules kRules[] = {
     {"networking.k8s.io", "Ingress", NameRule::kDns1123Subdomain, validateIngress, nullptr},
     {"networking.k8s.io", "IngressClass", NameRule::kDns1123Subdomain, nullptr, nullptr},
     {"networking.k8s.io", "NetworkPolicy", NameRule::kDns1123Subdomain, nullptr, nullptr},
+    {"apiextensions.k8s.io", "CustomResourceDefinition", NameRule::kDns1123Subdomain,
+     validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate},
     {"rbac.authorization.k8s.io", "Role", NameRule::kPathSegment, validateRole, nullptr},
     {"rbac.authorization.k8s.io", "ClusterRole", NameRule::kPathSegment, validateRole, nullptr},
     {"rbac.authorization.k8s.io", "RoleBinding", NameRule::kPathSegment,
