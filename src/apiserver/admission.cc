@@ -1,6 +1,7 @@
 #include "apiserver/admission.h"
 
 #include "api/crd/custom_resource.h"
+#include "api/schema/omit_empty.h"
 #include "api/validation/defaults.h"
 #include "api/validation/meta_validation.h"
 #include "api/validation/schema_validation.h"
@@ -32,6 +33,14 @@ v::KindRef kindOf(const api::ResourceInfo& info) {
 Reply unreadable(const api::ResourceInfo& info, const nlohmann::json& obj, const char* what) {
   Status s = badRequest(std::string("the object could not be checked: ") + what);
   return Reply{httpCode(s.code()), errorBody(s, info, objectName(obj))};
+}
+
+// Built-in kinds are stored as upstream's Go types would write them: without empty maps and
+// lists. (Custom resources keep them: upstream stores those as they come.)
+void omitEmpty(const api::ResourceInfo& info, nlohmann::json& obj) {
+  if (const api::TypeNode* type = api::resourceType(info); type != nullptr && info.builtin) {
+    api::dropEmptyCollections(*type, obj);
+  }
 }
 
 // Custom resources: their CRD version's schema defaults and validates them; names are DNS
@@ -76,6 +85,7 @@ std::optional<Reply> admitCreate(const api::ResourceInfo& info, nlohmann::json& 
     }
     v::applyDefaults(info.group, info.kind, obj);
     v::prepareCreate(info.group, info.kind, obj);
+    omitEmpty(info, obj);
     v::ErrorList errors = v::validateCreate(kindOf(info), obj);
     if (!errors.empty()) {
       return invalidReply(info, objectName(obj), errors);
@@ -94,6 +104,7 @@ std::optional<Reply> admitUpdate(const api::ResourceInfo& info, nlohmann::json& 
     }
     v::applyDefaults(info.group, info.kind, obj);
     v::prepareUpdate(info.group, info.kind, obj, old);
+    omitEmpty(info, obj);
     v::ErrorList errors = v::validateUpdate(kindOf(info), obj, old);
     if (!errors.empty()) {
       return invalidReply(info, objectName(obj), errors);

@@ -1,12 +1,11 @@
 #include "apiserver/table_response.h"
 
-#include "api/crd/custom_resource.h"
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
 
+#include "api/crd/custom_resource.h"
 #include "api/table/custom_columns.h"
 #include "apiserver/status_response.h"
 
@@ -256,7 +255,10 @@ Reply renderAsAccepted(Reply reply, const VerbRequest& req) {
     meta.resourceVersion = metaString(reply.body, "resourceVersion");
     items = json::array({std::move(reply.body)});
   }
-  return Reply{reply.code, table::buildTable(printerForResource(info), std::move(items), meta,
+  const table::Printer& printer = req.target.subresource == "scale"
+                                      ? table::printerFor("autoscaling", "scale")
+                                      : printerForResource(info);
+  return Reply{reply.code, table::buildTable(printer, std::move(items), meta,
                                              options, table::Clock::now())};
 }
 

@@ -647,7 +647,6 @@ class KubectlRoundTripTest(KubectlTestCase):
         self.assertEqual(self.get_json("deployment", "rt", "-n", ns,
                                        "--subresource=scale")["spec"], {"replicas": 0})
 
-    @unittest.expectedFailure  # tug answers the Deployment's table for the scale subresource
     def test_get_scale_subresource_prints_a_scale_table(self):
         ns = self.namespace("scale-table")
         self.run_ok("create", "-f", "-", input=DEPLOYMENT.format(name="sc", ns=ns))
@@ -656,7 +655,6 @@ class KubectlRoundTripTest(KubectlTestCase):
         self.assertEqual(got[0][0], ["NAME", "DESIRED", "AVAILABLE", "AGE"])
         self.assertEqual(got[0][1][:3], ["sc", "3", "0"])
 
-    @unittest.expectedFailure  # tug keeps "annotations": {}, "labels": {} and "data": {}
     def test_removing_the_last_key_leaves_no_empty_map(self):
         # Upstream's types omit empty maps (omitempty), so the fields disappear.
         ns = self.namespace("empty-maps")
@@ -672,7 +670,6 @@ class KubectlRoundTripTest(KubectlTestCase):
         self.assertNotIn("labels", cm["metadata"])
         self.assertNotIn("annotations", cm["metadata"])
 
-    @unittest.expectedFailure  # tug stores stringData as sent instead of merging it into data
     def test_secret_string_data_is_merged_into_data(self):
         ns = self.namespace("string-data")
         self.run_ok("create", "-f", "-", input=(

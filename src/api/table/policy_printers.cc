@@ -102,6 +102,14 @@ Row autoscalerRow(const json& hpa, TimePoint now) {
   return row;
 }
 
+// A Scale (the scale subresource): desired and current replicas of its parent.
+Row scaleRow(const json& scale, TimePoint now) {
+  Row row;
+  row.cells = {str(scale, {"metadata", "name"}), integer(scale, {"spec", "replicas"}),
+               integer(scale, {"status", "replicas"}), age(scale, now)};
+  return row;
+}
+
 }  // namespace
 
 void addPolicyPrinters(PrinterEntries& out) {
@@ -121,6 +129,11 @@ void addPolicyPrinters(PrinterEntries& out) {
       column("Replicas", "string", "Replicas now."),
       ageColumn()};
   out.push_back({"autoscaling", "horizontalpodautoscalers", makePrinter(hpaColumns, autoscalerRow)});
+  // Not a resource of its own: the printer of every <resource>/scale subresource.
+  out.push_back({"autoscaling", "scale",
+                 makePrinter({nameColumn(), column("Desired", "integer", "Replicas wanted."),
+                              column("Available", "integer", "Replicas there."), ageColumn()},
+                             scaleRow)});
 }
 
 }  // namespace tug::api::table

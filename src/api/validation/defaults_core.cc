@@ -1,5 +1,6 @@
 // Defaults of core/v1 kinds other than Pod (upstream pkg/apis/core/v1/defaults.go).
 #include "api/validation/defaults_kinds.h"
+#include "common/base64.h"
 
 namespace tug::api::validation {
 
@@ -38,7 +39,26 @@ void defaultService(Json& obj) {
   }
 }
 
-void defaultSecret(Json& obj) { setDefault(obj, "type", "Opaque"); }
+// stringData is write-only: upstream's conversion moves each entry into data (base64,
+// replacing a data entry of the same key) and never stores or returns stringData itself.
+void defaultSecret(Json& obj) {
+  setDefault(obj, "type", "Opaque");
+  auto it = obj.find("stringData");
+  if (it == obj.end()) {
+    return;
+  }
+  if (it->is_object()) {
+    Json* data = ensureObject(obj, "data");
+    for (const auto& [key, value] : it->items()) {
+      if (value.is_string() && data != nullptr) {
+        (*data)[key] = base64Encode(value.get_ref<const std::string&>());
+      }
+    }
+  }
+  if (it->is_object() || it->is_null()) {
+    obj.erase("stringData");
+  }
+}
 
 void defaultPersistentVolume(Json& obj) {
   if (Json* spec = objectField(obj, "spec")) {
