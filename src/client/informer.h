@@ -1,0 +1,75 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/client.h"
+
+// A local copy of one resource's objects, kept current by list and watch, that tells its
+// handlers what changed: the informer of client-go. It lists, then watches from the list's
+// resourceVersion (with bookmarks); a watch that ends resumes from the last version seen, and
+// a 410 Gone lists again, reporting the differences as adds, updates and deletes.
+namespace tug::client {
+
+struct EventHandlers {
+  std::function<void(const json& obj)> onAdd;
+  std::function<void(const json& old, const json& now)> onUpdate;
+  std::function<void(const json& last)> onDelete;
+};
+
+class Informer {
+ public:
+  // `ns` empty: every namespace. `selectors` may carry a label and a field selector.
+  Informer(Client& client, Resource resource, std::string ns = "", ListOptions selectors = {});
+  ~Informer();
+
+  // Call before start(). Handlers run on the informer's thread, one event at a time.
+  void addHandlers(EventHandlers handlers);
+  void start();
+  void stop();
+  // Whether the first list has been read into the cache (waits up to `timeout`).
+  bool waitForSync(std::chrono::milliseconds timeout);
+
+  std::optional<json> get(std::string_view ns, std::string_view name) const;
+  std::vector<json> list(std::string_view ns = "") const;
+  // The resourceVersion the cache reflects.
+  std::string resourceVersion() const;
+
+ private:
+  void run();
+  // Lists and replaces the cache; false when the list failed.
+  bool relist();
+  // Follows a watch until it ends; returns the error it ended with.
+  Status follow();
+  void apply(const WatchEvent& e);
+  void notifyAdd(const json& obj);
+  void notifyUpdate(const json& old, const json& now);
+  void notifyDelete(const json& obj);
+
+  Client& client_;
+  const Resource resource_;
+  const std::string ns_;
+  const ListOptions selectors_;
+  std::vector<EventHandlers> handlers_;
+
+  mutable std::mutex mu_;
+  std::condition_variable synced_;
+  std::map<std::string, json> objects_;  // by key "<ns>/<name>"
+  std::string resourceVersion_;
+  bool hasSynced_ = false;
+
+  std::atomic<bool> stopping_{false};
+  std::mutex streamMu_;
+  EventStream* stream_ = nullptr;  // under streamMu_: stop() closes it to wake the thread
+  std::thread thread_;
+};
+
+}  // namespace tug::client

@@ -1,0 +1,171 @@
+#include "client/https_client.h"
+
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "apiserver/api_catalog.h"
+#include "apiserver/apiserver.h"
+#include "apiserver/discovery_routes.h"
+#include "apiserver/resources.h"
+#include "client/informer.h"
+#include "pki/pki.h"
+#include "store/sqlite/sqlite_store.h"
+
+using namespace std::chrono_literals;
+using namespace tug;
+using namespace tug::client;
+
+namespace {
+
+// A real API server on 127.0.0.1 (free port) with its store and certificates in a temporary
+// directory, for the length of a test.
+struct LocalServer {
+  std::string dir;
+  store::StorePtr store;
+  std::unique_ptr<apiserver::ApiCatalog> catalog;
+  std::unique_ptr<apiserver::ApiServer> api;
+  pki::PkiFiles files;
+  int port = 0;
+
+  LocalServer() {
+    char tmpl[] = "/tmp/tug-client-test-XXXXXX";
+    dir = mkdtemp(tmpl);
+    auto s = store::openSqlite(store::SqliteOptions{.path = dir + "/state.db"});
+    REQUIRE(s.ok());
+    store = std::move(*s);
+    pki::PkiOptions p;
+    p.dataDir = dir;
+    p.hostname = "localhost";
+    auto f = pki::ensurePki(p);
+    REQUIRE(f.ok());
+    files = *f;
+    const auto& builtin = api::ResourceRegistry::builtin();
+    REQUIRE(apiserver::bootstrapNamespaces(*store, builtin).isOk());
+    catalog = std::make_unique<apiserver::ApiCatalog>(builtin);
+    apiserver::ApiServerOptions o;
+    o.bindAddress = "127.0.0.1";
+    o.port = 0;
+    o.certFile = files.servingCert;
+    o.keyFile = files.servingKey;
+    o.clientCaFile = files.clientCaCert;
+    api = std::make_unique<apiserver::ApiServer>(
+        o, apiserver::Authenticator(), apiserver::HealthChecks(),
+        std::vector<apiserver::RouteInstaller>{apiserver::discoveryRoutes(*catalog),
+                                               apiserver::resourcesInstaller(*store, *catalog)});
+    auto started = api->start();
+    REQUIRE(started.ok());
+    port = *started;
+  }
+  ~LocalServer() {
+    api->stop();
+    store->close();
+    std::filesystem::remove_all(dir);
+  }
+  Endpoint admin() const {
+    return Endpoint{"127.0.0.1", port, files.serverCaCert, files.adminCert, files.adminKey, "",
+                    "client-test"};
+  }
+};
+
+json configMap(const std::string& name, const std::string& value) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}}},
+          {"data", {{"k", value}}}};
+}
+
+}  // namespace
+
+TEST_CASE("the HTTPS client creates, reads, updates, patches and deletes", "[client]") {
+  LocalServer server;
+  HttpsClient c(server.admin());
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+
+  auto created = c.create(*cm, "default", configMap("a", "1"), WriteOptions{"tester"});
+  REQUIRE(created.ok());
+  CHECK((*created)["metadata"]["managedFields"][0]["manager"] == "tester");
+  auto again = c.create(*cm, "default", configMap("a", "1"));
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().code() == Code::kAlreadyExists);
+
+  auto got = c.get(*cm, "default", "a");
+  REQUIRE(got.ok());
+  CHECK((*got)["data"]["k"] == "1");
+
+  json next = *got;
+  next["data"]["k"] = "2";
+  REQUIRE(c.update(*cm, "default", next).ok());
+  auto stale = c.update(*cm, "default", next);  // the old resourceVersion
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.status().code() == Code::kConflict);
+
+  auto patched = c.patch(*cm, "default", "a", PatchType::kMerge, R"({"data":{"k":"3"}})");
+  REQUIRE(patched.ok());
+  CHECK((*patched)["data"]["k"] == "3");
+  auto invalid = c.create(*cm, "default", configMap("Bad_Name", "x"));
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.status().code() == Code::kInvalid);
+
+  auto listed = c.list(*cm, "default", ListOptions{});
+  REQUIRE(listed.ok());
+  CHECK(listed->items.size() == 1);
+  CHECK_FALSE(listed->resourceVersion.empty());
+
+  REQUIRE(c.remove(*cm, "default", "a").ok());
+  auto gone = c.get(*cm, "default", "a");
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.status().code() == Code::kNotFound);
+  auto ns = Resource::builtin("", "v1", "namespaces");
+  REQUIRE(ns.ok());
+  CHECK(c.get(*ns, "", "kube-system").ok());  // cluster-scoped: no namespace in the path
+}
+
+TEST_CASE("an informer over HTTPS sees what is written", "[client]") {
+  LocalServer server;
+  HttpsClient c(server.admin());
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+  REQUIRE(c.create(*cm, "default", configMap("before", "0")).ok());
+
+  std::mutex mu;
+  std::vector<std::string> seen;
+  Informer informer(c, *cm, "default");
+  informer.addHandlers(EventHandlers{
+      [&](const json& o) {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back("add " + o["metadata"]["name"].get<std::string>());
+      },
+      [&](const json&, const json& o) {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back("update " + o["metadata"]["name"].get<std::string>());
+      },
+      [&](const json& o) {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back("delete " + o["metadata"]["name"].get<std::string>());
+      }});
+  informer.start();
+  REQUIRE(informer.waitForSync(5s));
+  REQUIRE(c.create(*cm, "default", configMap("after", "1")).ok());
+  REQUIRE(c.patch(*cm, "default", "before", PatchType::kMerge, R"({"data":{"k":"9"}})").ok());
+  REQUIRE(c.remove(*cm, "default", "after").ok());
+  std::vector<std::string> want = {"add before", "add after", "update before", "delete after"};
+  for (int i = 0; i < 300; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (seen.size() >= want.size()) {
+        break;
+      }
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    CHECK(seen == want);
+  }
+  auto cached = informer.get("default", "before");
+  REQUIRE(cached.has_value());
+  CHECK((*cached)["data"]["k"] == "9");
+  informer.stop();
+}

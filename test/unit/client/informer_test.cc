@@ -1,0 +1,180 @@
+#include "client/informer.h"
+
+#include <condition_variable>
+#include <deque>
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+using namespace tug;
+using namespace tug::client;
+
+namespace {
+
+json object(const std::string& name, const std::string& rv, const std::string& value = "") {
+  return {{"metadata", {{"name", name}, {"namespace", "default"}, {"resourceVersion", rv}}},
+          {"data", {{"v", value}}}};
+}
+
+// A server of one resource: lists what `objects` holds; each watch replays what the test
+// pushes, or ends with the status it is given.
+class FakeClient : public Client {
+ public:
+  struct Feed {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Result<std::optional<WatchEvent>>> items;
+  };
+
+  class Stream : public EventStream {
+   public:
+    explicit Stream(std::shared_ptr<Feed> feed) : feed_(std::move(feed)) {}
+    Result<std::optional<WatchEvent>> next(std::chrono::milliseconds timeout) override {
+      std::unique_lock<std::mutex> lock(feed_->mu);
+      feed_->cv.wait_for(lock, timeout, [&] { return !feed_->items.empty() || closed_; });
+      if (closed_) {
+        return Status(Code::kUnavailable, "closed");
+      }
+      if (feed_->items.empty()) {
+        return std::optional<WatchEvent>();
+      }
+      auto item = std::move(feed_->items.front());
+      feed_->items.pop_front();
+      return item;
+    }
+    void close() override {
+      std::lock_guard<std::mutex> lock(feed_->mu);
+      closed_ = true;
+      feed_->cv.notify_all();
+    }
+
+   private:
+    std::shared_ptr<Feed> feed_;
+    bool closed_ = false;
+  };
+
+  std::mutex mu;
+  std::vector<json> objects;
+  std::string listRv = "1";
+  int lists = 0;
+  std::vector<std::string> watchedFrom;
+  std::shared_ptr<Feed> feed = std::make_shared<Feed>();
+
+  void push(Result<std::optional<WatchEvent>> item) {
+    std::lock_guard<std::mutex> lock(feed->mu);
+    feed->items.push_back(std::move(item));
+    feed->cv.notify_all();
+  }
+
+  Result<json> get(const Resource&, std::string_view, std::string_view,
+                   std::string_view) override {
+    return notFound("unused");
+  }
+  Result<ObjectList> list(const Resource&, std::string_view, const ListOptions&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++lists;
+    ObjectList out;
+    for (const json& o : objects) {
+      out.items.push_back(o);
+    }
+    out.resourceVersion = listRv;
+    return out;
+  }
+  Result<json> create(const Resource&, std::string_view, const json&, const WriteOptions&,
+                      std::string_view, std::string_view) override {
+    return notFound("unused");
+  }
+  Result<json> update(const Resource&, std::string_view, const json&, std::string_view,
+                      const WriteOptions&) override {
+    return notFound("unused");
+  }
+  Result<json> patch(const Resource&, std::string_view, std::string_view, PatchType,
+                     std::string_view, std::string_view, const WriteOptions&) override {
+    return notFound("unused");
+  }
+  Result<json> remove(const Resource&, std::string_view, std::string_view, const json&) override {
+    return notFound("unused");
+  }
+  Result<std::unique_ptr<EventStream>> watch(const Resource&, std::string_view,
+                                             const ListOptions& options) override {
+    std::lock_guard<std::mutex> lock(mu);
+    watchedFrom.push_back(options.resourceVersion);
+    return std::unique_ptr<EventStream>(std::make_unique<Stream>(feed));
+  }
+};
+
+struct Recorder {
+  std::mutex mu;
+  std::vector<std::string> seen;
+  void record(std::string s) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(std::move(s));
+  }
+  std::vector<std::string> snapshot() {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen;
+  }
+  bool waitFor(size_t n) {
+    for (int i = 0; i < 200; ++i) {
+      if (snapshot().size() >= n) {
+        return true;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+};
+
+std::string nameOf(const json& o) { return o["metadata"]["name"]; }
+
+}  // namespace
+
+TEST_CASE("an informer lists, then follows the watch from the list's version", "[client]") {
+  FakeClient fake;
+  fake.objects = {object("a", "1")};
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  Recorder rec;
+  informer.addHandlers(EventHandlers{
+      [&](const json& o) { rec.record("add " + nameOf(o)); },
+      [&](const json& old, const json& now) {
+        rec.record("update " + nameOf(now) + " " + std::string(old["data"]["v"]) + "->" +
+                   std::string(now["data"]["v"]));
+      },
+      [&](const json& o) { rec.record("delete " + nameOf(o)); }});
+  informer.start();
+  REQUIRE(informer.waitForSync(2s));
+  CHECK(informer.get("default", "a").has_value());
+
+  fake.push(std::optional<WatchEvent>(WatchEvent{"ADDED", object("b", "2")}));
+  fake.push(std::optional<WatchEvent>(WatchEvent{"MODIFIED", object("a", "3", "x")}));
+  fake.push(std::optional<WatchEvent>(
+      WatchEvent{"BOOKMARK", {{"metadata", {{"resourceVersion", "5"}}}}}));
+  fake.push(std::optional<WatchEvent>(WatchEvent{"DELETED", object("b", "6")}));
+  REQUIRE(rec.waitFor(4));
+  CHECK(rec.snapshot() ==
+        std::vector<std::string>{"add a", "add b", "update a ->x", "delete b"});
+  CHECK(informer.list().size() == 1);
+  CHECK(informer.resourceVersion() == "6");
+  CHECK(fake.watchedFrom.front() == "1");
+
+  // A watch that ends resumes from the last version; a 410 lists again and reports the
+  // differences.
+  fake.push(Status(Code::kUnavailable, "connection closed"));
+  for (int i = 0; i < 200 && fake.watchedFrom.size() < 2; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(fake.watchedFrom.size() >= 2);
+  CHECK(fake.watchedFrom[1] == "6");
+  {
+    std::lock_guard<std::mutex> lock(fake.mu);
+    fake.objects = {object("c", "9")};
+    fake.listRv = "9";
+  }
+  fake.push(Status(Code::kGone, "too old resource version"));
+  REQUIRE(rec.waitFor(6));
+  auto seen = rec.snapshot();
+  CHECK(std::find(seen.begin() + 4, seen.end(), "add c") != seen.end());
+  CHECK(std::find(seen.begin() + 4, seen.end(), "delete a") != seen.end());
+  CHECK(fake.lists == 2);
+  informer.stop();
+}
