@@ -69,12 +69,6 @@ Status checkPreconditions(const DeleteOptions& o, const nlohmann::json& obj,
   return Status::ok();
 }
 
-bool hasFinalizers(const nlohmann::json& obj) {
-  const auto& m = obj.at("metadata");
-  auto f = m.find("finalizers");
-  return f != m.end() && f->is_array() && !f->empty();
-}
-
 // Deletes one object; one with finalizers only gets its deletionTimestamp and stays until an
 // update removes the last finalizer. Answers with the object as it was deleted (or marked).
 Result<nlohmann::json> deleteOne(const VerbContext& ctx, const ResourceTarget& target,
@@ -92,10 +86,13 @@ Result<nlohmann::json> deleteOne(const VerbContext& ctx, const ResourceTarget& t
     if (Status s = checkPreconditions(options, *obj, target); !s.isOk()) {
       return s;
     }
-    const bool mark = hasFinalizers(*obj);
+    const bool mark = awaitsFinalizers(*target.info, *obj);
     if (mark && metaString(*obj, "deletionTimestamp").empty()) {
       (*obj)["metadata"]["deletionTimestamp"] = nowTimestamp();
       (*obj)["metadata"]["deletionGracePeriodSeconds"] = 0;
+      if (target.info->group.empty() && target.info->resource == "namespaces") {
+        (*obj)["status"]["phase"] = "Terminating";
+      }
     } else if (mark) {
       return obj;  // already waiting for its finalizers
     }

@@ -28,15 +28,6 @@ Result<store::Revision> bodyRevision(const nlohmann::json& obj) {
   return n;
 }
 
-bool finalizersEmpty(const nlohmann::json& obj) {
-  auto m = obj.find("metadata");
-  if (m == obj.end()) {
-    return true;
-  }
-  auto f = m->find("finalizers");
-  return f == m->end() || !f->is_array() || f->empty();
-}
-
 // Parses the body and checks that it names the URL's object in the URL's namespace.
 Result<nlohmann::json> parseTarget(const VerbRequest& req) {
   auto obj = parseObject(req.body);
@@ -105,7 +96,7 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
       return Reply{200, std::move(next)};  // an update that changes nothing writes nothing
     }
     clearResourceVersion(next);
-    bool finished = !metaString(next, "deletionTimestamp").empty() && finalizersEmpty(next);
+    bool finished = !metaString(next, "deletionTimestamp").empty() && !awaitsFinalizers(info, next);
     auto written = finished ? ctx.store.remove(key, kv->modRevision)
                             : ctx.store.update(key, next.dump(), kv->modRevision);
     if (written.ok()) {
@@ -158,6 +149,22 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
   });
   reply.warnings = fields.warnings;
   return refused ? *refused : reply;
+}
+
+Reply updateFinalize(const VerbContext& ctx, const VerbRequest& req) {
+  auto body = parseUpdate(req);
+  if (!body.ok()) {
+    return errorReply(body.status(), req.target);
+  }
+  return writeUpdate(ctx, req, body->expected, [&](nlohmann::json& next, const nlohmann::json&) {
+    const nlohmann::json& spec = body->object.value("spec", nlohmann::json::object());
+    if (auto f = spec.find("finalizers"); f != spec.end() && f->is_array() && !f->empty()) {
+      next["spec"]["finalizers"] = *f;
+    } else if (next.contains("spec") && next["spec"].is_object()) {
+      next["spec"].erase("finalizers");
+    }
+    return Status::ok();
+  });
 }
 
 // PUT on /status: only .status changes; the rest of the body is ignored, as upstream does.

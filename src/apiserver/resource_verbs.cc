@@ -87,4 +87,20 @@ std::optional<Reply> namespaceRefusal(const VerbContext& ctx, const ResourceTarg
   return std::nullopt;
 }
 
+bool awaitsFinalizers(const api::ResourceInfo& info, const nlohmann::json& obj) {
+  auto nonEmptyArray = [](const nlohmann::json& parent, const char* object, const char* key) {
+    auto o = parent.find(object);
+    if (o == parent.end() || !o->is_object()) {
+      return false;
+    }
+    auto f = o->find(key);
+    return f != o->end() && f->is_array() && !f->empty();
+  };
+  if (nonEmptyArray(obj, "metadata", "finalizers")) {
+    return true;
+  }
+  return info.group.empty() && info.resource == "namespaces" &&
+         nonEmptyArray(obj, "spec", "finalizers");
+}
+
 }  // namespace tug::apiserver

@@ -73,6 +73,14 @@ Status takeObject(nlohmann::json& next, const nlohmann::json& current, nlohmann:
 // The status subresource's step: only .status comes from `given`.
 void takeStatus(nlohmann::json& next, const nlohmann::json& given);
 
+// PUT on namespaces/<name>/finalize: only spec.finalizers changes (the namespace controller
+// removes "kubernetes" there once the namespace is empty).
+Reply updateFinalize(const VerbContext& ctx, const VerbRequest& req);
+
+// Whether a delete only marks the object: it has finalizers, or it is a namespace whose
+// spec.finalizers are not done (its content is still being removed).
+bool awaitsFinalizers(const api::ResourceInfo& info, const nlohmann::json& obj);
+
 // The objects a list request selects, decoded, with where the list stopped.
 struct Listed {
   std::vector<nlohmann::json> items;

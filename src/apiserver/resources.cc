@@ -54,6 +54,7 @@ Dispatch route(Method m, const ResourceTarget& t, const QueryParams& params) {
       }
       return Dispatch{"update", status                  ? updateStatus
                                 : scale                 ? updateScale
+                                : t.subresource == "finalize" ? updateFinalize
                                 : t.subresource.empty() ? updateResource
                                                         : nullptr};
     case Method::kDelete:

@@ -1,5 +1,7 @@
 #include "client/client.h"
 
+#include <algorithm>
+
 namespace tug::client {
 namespace {
 
@@ -19,6 +21,10 @@ std::string percentEncode(std::string_view s) {
 }
 
 }  // namespace
+
+bool ServedResource::hasVerb(std::string_view verb) const {
+  return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
 
 Resource Resource::of(const api::ResourceInfo& info) {
   return Resource{info.group, info.version, info.resource, info.namespaced};

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +60,14 @@ struct ObjectList {
   std::string continueToken;
 };
 
+// A resource the server serves, as discovery lists it.
+struct ServedResource {
+  Resource resource;
+  std::string kind;
+  std::vector<std::string> verbs;
+  bool hasVerb(std::string_view verb) const;
+};
+
 struct WatchEvent {
   std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
   json object;
@@ -99,8 +108,15 @@ class Client {
   // what the server answered: the object (marked for deletion, or deleted) or a Status.
   virtual Result<json> remove(const Resource& r, std::string_view ns, std::string_view name,
                               const json& deleteOptions = json::object()) = 0;
+  // DELETE on the collection: every object the selectors match.
+  virtual Status removeCollection(const Resource& r, std::string_view ns,
+                                  const ListOptions& selectors = {},
+                                  const json& deleteOptions = json::object()) = 0;
   virtual Result<std::unique_ptr<EventStream>> watch(const Resource& r, std::string_view ns,
                                                      const ListOptions& options = {}) = 0;
+  // Every resource the server serves now (built-in and custom), in each group's preferred
+  // version; subresources are left out.
+  virtual Result<std::vector<ServedResource>> serverResources() = 0;
 };
 
 // The URL path of a resource's collection or object, with the subresource: the same for

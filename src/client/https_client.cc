@@ -161,9 +161,53 @@ Result<json> HttpsClient::remove(const Resource& r, std::string_view ns, std::st
   return send({"DELETE", resourcePath(r, ns, name), deleteOptions.dump(), ""});
 }
 
+Status HttpsClient::removeCollection(const Resource& r, std::string_view ns,
+                                     const ListOptions& selectors, const json& deleteOptions) {
+  ListOptions only;
+  only.labelSelector = selectors.labelSelector;
+  only.fieldSelector = selectors.fieldSelector;
+  auto done = send({"DELETE", resourcePath(r, ns) + listQuery(only, false), deleteOptions.dump(), ""});
+  return done.ok() ? Status::ok() : done.status();
+}
+
 Result<std::unique_ptr<EventStream>> HttpsClient::watch(const Resource& r, std::string_view ns,
                                                         const ListOptions& options) {
   return startHttpsWatch(connect(), resourcePath(r, ns) + listQuery(options, true));
+}
+
+Result<std::vector<ServedResource>> HttpsClient::serverResources() {
+  std::vector<std::pair<std::string, std::string>> groupVersions = {{"", "v1"}};
+  auto groups = send({"GET", "/apis", "", ""});
+  if (!groups.ok()) {
+    return groups.status();
+  }
+  for (const json& g : groups->value("groups", json::array())) {
+    const json& preferred = g.value("preferredVersion", json::object());
+    groupVersions.emplace_back(g.value("name", ""), preferred.value("version", ""));
+  }
+  std::vector<ServedResource> out;
+  for (const auto& [group, version] : groupVersions) {
+    std::string path = group.empty() ? "/api/v1" : "/apis/" + group + "/" + version;
+    auto list = send({"GET", path, "", ""});
+    if (!list.ok()) {
+      // A group version that went away meanwhile (a CRD deleted) is no longer served.
+      if (list.status().code() == Code::kNotFound) {
+        continue;
+      }
+      return list.status();
+    }
+    for (const json& r : list->value("resources", json::array())) {
+      std::string name = r.value("name", "");
+      if (name.empty() || name.find('/') != std::string::npos) {
+        continue;
+      }
+      ServedResource s{Resource{group, version, name, r.value("namespaced", false)},
+                       r.value("kind", ""),
+                       r.value("verbs", std::vector<std::string>{})};
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
 }
 
 }  // namespace tug::client

@@ -47,6 +47,9 @@ class HttpsClient : public Client {
                       const json& deleteOptions = json::object()) override;
   Result<std::unique_ptr<EventStream>> watch(const Resource& r, std::string_view ns,
                                              const ListOptions& options = {}) override;
+  Result<std::vector<ServedResource>> serverResources() override;
+  Status removeCollection(const Resource& r, std::string_view ns, const ListOptions& selectors = {},
+                          const json& deleteOptions = json::object()) override;
 
   // A new connection to the endpoint (for watches, which hold theirs).
   std::unique_ptr<httplib::SSLClient> connect() const;

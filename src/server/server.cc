@@ -14,6 +14,9 @@
 #include "apiserver/resources.h"
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
+#include "client/https_client.h"
+#include "controllers/namespace/namespace_controller.h"
+#include "controllers/serviceaccount/serviceaccount_controller.h"
 #include "cli/version.h"
 #include "common/log.h"
 #include "common/shutdown_signals.h"
@@ -102,8 +105,14 @@ Status writeAdminKubeconfig(const cli::ServerOptions& o, const pki::PkiFiles& fi
   return pki::writeKubeconfig(o.writeKubeconfig, static_cast<mode_t>(o.writeKubeconfigMode), k).wrap("writing the admin kubeconfig");
 }
 
+struct StartedApi {
+  std::unique_ptr<apiserver::ApiServer> server;
+  pki::PkiFiles files;
+  int port = 0;
+};
+
 // Certificates, then the HTTPS API on its port, then the admin kubeconfig that points at it.
-Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(
+Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
     const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs) {
   pki::PkiOptions pkiOptions;
@@ -140,7 +149,20 @@ Result<std::unique_ptr<apiserver::ApiServer>> startApiServer(
     return s;
   }
   TUG_LOG(kInfo, kLog) << "admin kubeconfig written to " << o.writeKubeconfig;
-  return api;
+  return StartedApi{std::move(api), *files, *port};
+}
+
+// The controllers reach the API as any client does, over HTTPS on loopback (the bind address
+// when it is a specific one).
+client::Endpoint controllerEndpoint(const cli::ServerOptions& o, const StartedApi& api) {
+  std::string host = o.bindAddress;
+  if (host == "0.0.0.0" || host.empty()) {
+    host = "127.0.0.1";
+  } else if (host == "::") {
+    host = "::1";
+  }
+  return client::Endpoint{host, api.port, api.files.serverCaCert, api.files.adminCert,
+                          api.files.adminKey, "", "tug-controller-manager"};
 }
 
 }  // namespace
@@ -184,6 +206,12 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return api.status();
   }
+  auto controllerClient = std::make_unique<client::HttpsClient>(controllerEndpoint(options, *api));
+  auto namespaces = std::make_unique<controllers::NamespaceController>(*controllerClient);
+  auto serviceAccounts =
+      std::make_unique<controllers::ServiceAccountController>(*controllerClient);
+  namespaces->start();
+  serviceAccounts->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -193,7 +221,12 @@ Status run(const cli::ServerOptions& options) {
   if (signal.ok()) {
     TUG_LOG(kInfo, kLog) << "received " << signalName(*signal) << ", shutting down";
   }
-  (*api)->stop();
+  // Controllers and their client go first: the server waits for open connections to close,
+  // and the client's idle keep-alive connections would hold it for their whole timeout.
+  serviceAccounts.reset();
+  namespaces.reset();
+  controllerClient.reset();
+  api->server->stop();
   crds.stop();
   (*store)->close();
   TUG_LOG(kInfo, kLog) << "stopped";

@@ -95,6 +95,13 @@ class FakeClient : public Client {
   Result<json> remove(const Resource&, std::string_view, std::string_view, const json&) override {
     return notFound("unused");
   }
+  Status removeCollection(const Resource&, std::string_view, const ListOptions&,
+                          const json&) override {
+    return notFound("unused");
+  }
+  Result<std::vector<ServedResource>> serverResources() override {
+    return std::vector<ServedResource>{};
+  }
   Result<std::unique_ptr<EventStream>> watch(const Resource&, std::string_view,
                                              const ListOptions& options) override {
     std::lock_guard<std::mutex> lock(mu);

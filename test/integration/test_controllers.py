@@ -1,0 +1,109 @@
+"""The controllers that run inside `tug server`: the namespace controller (deleting a namespace
+deletes what it holds, then the namespace) and the service-account controller (a `default`
+ServiceAccount in every namespace), driven with the real kubectl.
+
+Every server listens on 127.0.0.1 on a free port with its data in a temporary directory.
+"""
+
+import time
+import unittest
+
+from test_resources import ResourcesTestCase
+
+
+class ControllersTestCase(ResourcesTestCase):
+    def wait_until(self, check, what, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = check()
+            if result:
+                return result
+            time.sleep(0.1)
+        self.fail("timed out waiting for " + what)
+
+    def create_namespace(self, name):
+        code, body = self.call("POST", "/api/v1/namespaces", {"metadata": {"name": name}})
+        self.assertEqual(code, 201, body)
+
+
+class ServiceAccountControllerTest(ControllersTestCase):
+    def test_every_namespace_gets_a_default_service_account(self):
+        for ns in ("default", "kube-system"):
+            self.wait_until(lambda: self.call(
+                "GET", "/api/v1/namespaces/%s/serviceaccounts/default" % ns)[0] == 200,
+                "the default ServiceAccount in " + ns)
+        self.create_namespace("team")
+        self.wait_until(lambda: self.call(
+            "GET", "/api/v1/namespaces/team/serviceaccounts/default")[0] == 200,
+            "the default ServiceAccount in team")
+        code, _ = self.call("DELETE", "/api/v1/namespaces/team/serviceaccounts/default")
+        self.assertEqual(code, 200)
+        self.wait_until(lambda: self.call(
+            "GET", "/api/v1/namespaces/team/serviceaccounts/default")[0] == 200,
+            "the default ServiceAccount to come back")
+
+
+class NamespaceControllerTest(ControllersTestCase):
+    def test_deleting_a_namespace_deletes_its_content(self):
+        self.require_kubectl()
+        self.create_namespace("work")
+        self.create_cm("one", ns="work")
+        self.create_cm("two", ns="work")
+        code, body = self.call("POST", "/api/v1/namespaces/work/secrets",
+                               {"metadata": {"name": "s"}, "stringData": {"a": "b"}})
+        self.assertEqual(code, 201, body)
+        self.create_cm("stays", ns="default")
+        # kubectl waits for the namespace to be gone.
+        r = self.kubectl("delete", "namespace", "work", "--timeout=30s")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.call("GET", "/api/v1/namespaces/work")[0], 404)
+        code, cms = self.call("GET", "/api/v1/configmaps")
+        self.assertEqual([(c["metadata"]["namespace"], c["metadata"]["name"])
+                          for c in cms["items"] if c["metadata"]["namespace"] == "work"], [])
+        self.assertEqual(self.call("GET", "/api/v1/namespaces/default/configmaps/stays")[0], 200)
+        code, secrets = self.call("GET", "/api/v1/namespaces/work/secrets")
+        self.assertEqual(secrets["items"], [])
+
+    def test_a_namespace_waits_for_objects_with_finalizers(self):
+        self.create_namespace("held")
+        code, body = self.call("POST", "/api/v1/namespaces/held/configmaps",
+                               {"metadata": {"name": "keep", "finalizers": ["example.com/x"]}})
+        self.assertEqual(code, 201, body)
+        code, ns = self.call("DELETE", "/api/v1/namespaces/held")
+        self.assertEqual(code, 200, ns)
+        self.assertEqual(ns["status"]["phase"], "Terminating")
+        self.assertIn("deletionTimestamp", ns["metadata"])
+        # The namespace refuses new content while it is going.
+        code, body = self.call("POST", "/api/v1/namespaces/held/configmaps",
+                               {"metadata": {"name": "late"}})
+        self.assertEqual(code, 403, body)
+        # The held object is marked for deletion; the namespace stays until it goes.
+        self.wait_until(lambda: "deletionTimestamp" in self.call(
+            "GET", "/api/v1/namespaces/held/configmaps/keep")[1].get("metadata", {}),
+            "the held ConfigMap to be marked")
+        time.sleep(1)
+        code, ns = self.call("GET", "/api/v1/namespaces/held")
+        self.assertEqual(code, 200)
+        self.assertEqual(ns["spec"]["finalizers"], ["kubernetes"])
+        code, body = self.call("PATCH", "/api/v1/namespaces/held/configmaps/keep",
+                               raw=b'{"metadata":{"finalizers":null}}',
+                               content_type="application/merge-patch+json")
+        self.assertEqual(code, 200, body)
+        self.wait_until(lambda: self.call("GET", "/api/v1/namespaces/held")[0] == 404,
+                        "the namespace to go")
+
+    def test_finalize_changes_only_spec_finalizers(self):
+        self.create_namespace("fin")
+        code, ns = self.call("GET", "/api/v1/namespaces/fin")
+        ns["spec"]["finalizers"] = ["example.com/mine", "kubernetes"]
+        ns["metadata"]["labels"] = {"ignored": "yes"}
+        code, body = self.call("PUT", "/api/v1/namespaces/fin/finalize", ns)
+        self.assertEqual(code, 200, body)
+        self.assertEqual(body["spec"]["finalizers"], ["example.com/mine", "kubernetes"])
+        self.assertNotIn("ignored", body["metadata"].get("labels", {}))
+        code, body = self.call("POST", "/api/v1/namespaces/fin/finalize", ns)
+        self.assertEqual(code, 405, body)
+
+
+if __name__ == "__main__":
+    unittest.main()
