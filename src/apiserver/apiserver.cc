@@ -161,7 +161,7 @@ void ApiServer::routes() {
     s.Get(std::string("/") + endpoint, handler);
     s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
   }
-  Routes api(s, authenticator_, &requestMetrics_);
+  Routes api(s, authenticator_, &requestMetrics_, authorizer_);
   api.get("/metrics", [this](const httplib::Request&, httplib::Response& res, const UserInfo&) {
     MetricsText out;
     requestMetrics_.write(out);

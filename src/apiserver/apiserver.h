@@ -42,6 +42,9 @@ class ApiServer {
 
   // Adds figures to /metrics (call before start()).
   void addMetricsCollector(MetricsCollector collector);
+  // Authorizes every API request (call before start(); it must outlive the server). Without
+  // one, every authenticated user may do everything.
+  void setAuthorizer(const RequestAuthorizer* authorizer) { authorizer_ = authorizer; }
 
   // Binds and starts serving on background threads. Returns the port bound.
   Result<int> start();
@@ -59,6 +62,7 @@ class ApiServer {
   std::vector<RouteInstaller> installers_;
   RequestMetrics requestMetrics_;
   std::vector<MetricsCollector> collectors_;
+  const RequestAuthorizer* authorizer_ = nullptr;
   std::unique_ptr<httplib::SSLServer> http_;
   ElasticTaskQueue* queue_ = nullptr;  // owned by http_ while it listens
   std::thread thread_;

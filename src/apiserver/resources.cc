@@ -136,6 +136,11 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     return Reply{404, statusObject(notFound("the server could not find the requested resource"))};
   }
   QueryParams params(req.params.begin(), req.params.end());
+  // Authorization reads any watch value but "0" and "false" as a watch; a value Go's ParseBool
+  // does not read is refused (as upstream's decoder does) rather than served as a list.
+  if (std::string w = queryParam(params, "watch"); params.count("watch") && !parseGoBool(w)) {
+    return Reply{400, statusObject(badRequest("invalid value for watch: \"" + w + "\""))};
+  }
   if (path->legacyWatch) {
     if (method != Method::kGet) {
       return Reply{404, statusObject(notFound("the server could not find the requested resource"))};

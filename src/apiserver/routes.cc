@@ -9,7 +9,8 @@ namespace tug::apiserver {
 
 namespace {
 
-void authenticateAndServe(const Authenticator& authenticator, const Handler& h,
+void authenticateAndServe(const Authenticator& authenticator,
+                          const RequestAuthorizer* authorizer, const Handler& h,
                           const httplib::Request& req, httplib::Response& res) {
   auto user =
       authenticator.authenticate(Credentials{req.ssl, req.get_header_value("Authorization")});
@@ -21,6 +22,12 @@ void authenticateAndServe(const Authenticator& authenticator, const Handler& h,
     sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
     return;
   }
+  if (authorizer != nullptr) {
+    if (auto refusal = authorizer->refuse(*user, req)) {
+      sendJson(res, refusal->value("code", 403), *refusal);
+      return;
+    }
+  }
   h(req, res, *user);
 }
 
@@ -28,15 +35,16 @@ void authenticateAndServe(const Authenticator& authenticator, const Handler& h,
 
 httplib::Server::Handler Routes::wrap(Handler h) const {
   const Authenticator* authenticator = &authenticator_;
+  const RequestAuthorizer* authorizer = authorizer_;
   RequestMetrics* metrics = metrics_;
-  return [authenticator, metrics, h = std::move(h)](const httplib::Request& req,
-                                                    httplib::Response& res) {
+  return [authenticator, authorizer, metrics, h = std::move(h)](const httplib::Request& req,
+                                                                httplib::Response& res) {
     if (metrics == nullptr) {
-      authenticateAndServe(*authenticator, h, req, res);
+      authenticateAndServe(*authenticator, authorizer, h, req, res);
       return;
     }
     auto start = std::chrono::steady_clock::now();
-    authenticateAndServe(*authenticator, h, req, res);
+    authenticateAndServe(*authenticator, authorizer, h, req, res);
     RequestLabels labels = requestLabels(req);
     metrics->observe(labels, res.status,
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

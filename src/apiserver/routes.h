@@ -3,13 +3,25 @@
 #include <httplib.h>
 
 #include <functional>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "apiserver/authenticator.h"
 #include "apiserver/metrics.h"
 #include "apiserver/user_info.h"
 
 namespace tug::apiserver {
+
+// Decides whether an authenticated user may make a request: nullopt to let it through, or the
+// 403 Status object to answer with. The seam where RBAC sits.
+class RequestAuthorizer {
+ public:
+  virtual ~RequestAuthorizer() = default;
+  virtual std::optional<nlohmann::json> refuse(const UserInfo& user,
+                                               const httplib::Request& req) const = 0;
+};
 
 // A handler for a request whose user is authenticated.
 using Handler =
@@ -20,10 +32,12 @@ using Handler =
 // httplib's regular expressions over the path, matched in the order they were added.
 class Routes {
  public:
-  // `metrics` (optional) counts every request and times it.
+  // `metrics` (optional) counts every request and times it; `authorizer` (optional) decides
+  // what each authenticated user may do.
   Routes(httplib::Server& server, const Authenticator& authenticator,
-         RequestMetrics* metrics = nullptr)
-      : server_(server), authenticator_(authenticator), metrics_(metrics) {}
+         RequestMetrics* metrics = nullptr, const RequestAuthorizer* authorizer = nullptr)
+      : server_(server), authenticator_(authenticator), metrics_(metrics),
+        authorizer_(authorizer) {}
 
   void get(const std::string& pattern, Handler h);
   void post(const std::string& pattern, Handler h);
@@ -37,6 +51,7 @@ class Routes {
   httplib::Server& server_;
   const Authenticator& authenticator_;
   RequestMetrics* metrics_;
+  const RequestAuthorizer* authorizer_;
 };
 
 // Adds a component's routes (discovery, resources, ...). Installed in order before the

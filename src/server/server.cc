@@ -8,6 +8,9 @@
 #include "api/resource_registry.h"
 #include "apiserver/api_catalog.h"
 #include "apiserver/apiserver.h"
+#include "apiserver/bootstrap_rbac.h"
+#include "apiserver/rbac_authorizer.h"
+#include "apiserver/rbac_store_lookup.h"
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
 #include "apiserver/openapi_routes.h"
@@ -114,7 +117,8 @@ struct StartedApi {
 // Certificates, then the HTTPS API on its port, then the admin kubeconfig that points at it.
 Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
-    const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs) {
+    const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs,
+    const apiserver::RequestAuthorizer& authorizer) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -141,6 +145,7 @@ Result<StartedApi> startApiServer(
           apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
           apiserver::resourcesInstaller(store, catalog)});
   api->addMetricsCollector(apiserver::storeMetrics(store));
+  api->setAuthorizer(&authorizer);
   auto port = api->start();
   if (!port.ok()) {
     return port.status();
@@ -187,11 +192,18 @@ Status run(const cli::ServerOptions& options) {
   }
   TUG_LOG(kInfo, kLog) << "tug " << cli::shortVersion() << ", data dir " << dataDir
                        << ", datastore at revision " << (*store)->currentRevision();
-  if (Status s = apiserver::bootstrapNamespaces(**store, api::ResourceRegistry::builtin());
-      !s.isOk()) {
+  for (auto bootstrap : {apiserver::bootstrapNamespaces, apiserver::bootstrapRbac}) {
+    if (Status s = bootstrap(**store, api::ResourceRegistry::builtin()); !s.isOk()) {
+      (*store)->close();
+      return s;
+    }
+  }
+  apiserver::RbacStoreLookup rbac(**store);
+  if (Status s = rbac.start(); !s.isOk()) {
     (*store)->close();
     return s;
   }
+  apiserver::RbacRequestAuthorizer authorizer(rbac);
   // CRDs are served from the first request: the controller reads them before the port opens.
   apiserver::ApiCatalog catalog(api::ResourceRegistry::builtin());
   auto docs = std::make_shared<apiserver::OpenApiDocuments>(api::ResourceRegistry::builtin());
@@ -200,7 +212,7 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store, catalog, docs);
+  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer);
   if (!api.ok()) {
     crds.stop();
     (*store)->close();
@@ -228,6 +240,7 @@ Status run(const cli::ServerOptions& options) {
   controllerClient.reset();
   api->server->stop();
   crds.stop();
+  rbac.stop();
   (*store)->close();
   TUG_LOG(kInfo, kLog) << "stopped";
   return signal.status();

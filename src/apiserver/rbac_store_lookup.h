@@ -1,0 +1,47 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "auth/rbac_lookup.h"
+#include "auth/rbac_snapshot.h"
+#include "store/store.h"
+
+// The roles and bindings authorization reads, kept in memory and current: built from the
+// store at start, rebuilt when any of them changes (a watch on /registry/). ClusterRoles with
+// an aggregationRule get the rules of the roles they select, as upstream's aggregation
+// controller gives them. Reads are lock-free snapshots, so authorizing costs no store access.
+namespace tug::apiserver {
+
+class RbacStoreLookup : public auth::RbacLookup {
+ public:
+  explicit RbacStoreLookup(store::Store& store);
+  ~RbacStoreLookup() override;
+
+  // Reads everything once (before the API serves), then follows changes on a thread.
+  Status start();
+  void stop();
+  // Rebuilds the snapshot from the store now.
+  Status reload();
+
+  auth::ObjectPtr role(std::string_view ns, std::string_view name) const override;
+  auth::ObjectPtr clusterRole(std::string_view name) const override;
+  std::vector<auth::ObjectPtr> roleBindings(std::string_view ns) const override;
+  std::vector<auth::ObjectPtr> clusterRoleBindings() const override;
+
+ private:
+  std::shared_ptr<const auth::RbacSnapshot> current() const;
+  void run(store::Revision from);
+
+  store::Store& store_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const auth::RbacSnapshot> snapshot_;  // under mu_
+  std::atomic<bool> stopping_{false};
+  std::mutex watchMu_;
+  store::WatchPtr watch_;
+  std::thread thread_;
+};
+
+}  // namespace tug::apiserver

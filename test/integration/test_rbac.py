@@ -1,0 +1,153 @@
+"""RBAC on every request: the bootstrap roles exist from the first start, a user without a
+binding gets upstream's 403, bindings grant what their roles hold (aggregated roles included),
+and kubectl shows the refusal. Users are client certificates the test signs with the
+server's client CA.
+
+Every server listens on 127.0.0.1 on a free port with its data in a temporary directory.
+"""
+
+import json
+import os
+import ssl
+import subprocess
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from test_resources import ResourcesTestCase
+from test_cli import clean_env, write
+
+
+class RbacTest(ResourcesTestCase):
+    def user(self, name, groups=()):
+        """A client certificate for `name` in `groups`, signed by the server's client CA."""
+        key = os.path.join(self.tmp, name + ".key")
+        csr = os.path.join(self.tmp, name + ".csr")
+        crt = os.path.join(self.tmp, name + ".crt")
+        subject = "/CN=" + name + "".join("/O=" + g for g in groups)
+        subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr,
+                        "-subj", subject], check=True, capture_output=True)
+        subprocess.run(["openssl", "x509", "-req", "-in", csr, "-days", "1",
+                        "-CA", os.path.join(self.tls, "client-ca.crt"),
+                        "-CAkey", os.path.join(self.tls, "client-ca.key"),
+                        "-CAcreateserial", "-out", crt], check=True, capture_output=True)
+        ctx = ssl.create_default_context(cafile=os.path.join(self.tls, "server-ca.crt"))
+        ctx.load_cert_chain(crt, key)
+        return ctx, crt, key
+
+    def as_user(self, ctx, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.server.port, path),
+                                     data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def wait_for_code(self, ctx, method, path, code, body=None, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.as_user(ctx, method, path, body)
+            if got[0] == code:
+                return got
+            time.sleep(0.05)
+        self.fail("%s %s never answered %d: %s" % (method, path, code, got))
+
+    def test_bootstrap_roles_exist_with_aggregated_rules(self):
+        for name in ("cluster-admin", "admin", "edit", "view", "system:discovery",
+                     "system:basic-user", "system:public-info-viewer", "system:node"):
+            code, role = self.call(
+                "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/" + name)
+            self.assertEqual(code, 200, name)
+        view = role = self.call("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/view")[1]
+        self.assertTrue(any("pods" in r.get("resources", []) and "get" in r["verbs"]
+                            for r in view["rules"]), view["rules"])
+        code, binding = self.call(
+            "GET", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/cluster-admin")
+        self.assertEqual(code, 200)
+        self.assertEqual(binding["subjects"][0]["name"], "system:masters")
+
+    def test_a_user_without_bindings_is_refused(self):
+        alice, _, _ = self.user("alice")
+        code, body = self.as_user(alice, "GET", "/api/v1/namespaces/default/pods")
+        self.assertEqual(code, 403, body)
+        self.assertEqual(body["reason"], "Forbidden")
+        self.assertEqual(body["message"],
+                         'pods is forbidden: User "alice" cannot list resource "pods" in API '
+                         'group "" in the namespace "default"')
+        self.assertEqual(body["details"], {"kind": "pods"})
+        code, body = self.as_user(alice, "GET",
+                                  "/apis/apps/v1/namespaces/default/deployments/web")
+        self.assertEqual(code, 403, body)
+        self.assertEqual(body["message"],
+                         'deployments.apps "web" is forbidden: User "alice" cannot get resource '
+                         '"deployments" in API group "apps" in the namespace "default"')
+        code, body = self.as_user(alice, "GET", "/api/v1/nodes")
+        self.assertEqual(body["message"], 'nodes is forbidden: User "alice" cannot list resource '
+                                          '"nodes" in API group "" at the cluster scope')
+        # Discovery and the version are open to every authenticated user.
+        self.assertEqual(self.as_user(alice, "GET", "/apis")[0], 200)
+        self.assertEqual(self.as_user(alice, "GET", "/api/v1")[0], 200)
+
+    def test_bindings_grant_what_their_roles_hold(self):
+        alice, _, _ = self.user("alice")
+        code, body = self.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/"
+                                       "rolebindings",
+                               {"metadata": {"name": "alice-view"},
+                                "roleRef": {"apiGroup": "rbac.authorization.k8s.io",
+                                            "kind": "ClusterRole", "name": "view"},
+                                "subjects": [{"kind": "User", "name": "alice",
+                                              "apiGroup": "rbac.authorization.k8s.io"}]})
+        self.assertEqual(code, 201, body)
+        self.wait_for_code(alice, "GET", "/api/v1/namespaces/default/pods", 200)
+        self.assertEqual(self.as_user(alice, "GET", "/api/v1/namespaces/kube-system/pods")[0],
+                         403)
+        self.assertEqual(self.as_user(alice, "GET", "/api/v1/namespaces/default/secrets")[0],
+                         403)  # view leaves secrets out
+        code, body = self.as_user(alice, "POST", "/api/v1/namespaces/default/configmaps",
+                                  {"metadata": {"name": "x"}})
+        self.assertEqual(code, 403, body)
+        self.assertIn('cannot create resource "configmaps"', body["message"])
+
+        # A group binding to edit, cluster-wide.
+        bob, crt, key = self.user("bob", groups=("devs",))
+        code, body = self.call("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+                               {"metadata": {"name": "devs-edit"},
+                                "roleRef": {"apiGroup": "rbac.authorization.k8s.io",
+                                            "kind": "ClusterRole", "name": "edit"},
+                                "subjects": [{"kind": "Group", "name": "devs",
+                                              "apiGroup": "rbac.authorization.k8s.io"}]})
+        self.assertEqual(code, 201, body)
+        self.wait_for_code(bob, "POST", "/api/v1/namespaces/default/configmaps", 201,
+                           {"metadata": {"name": "from-bob"}})
+        # Removing the binding takes the right away again.
+        code, _ = self.call("DELETE",
+                            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/devs-edit")
+        self.assertEqual(code, 200)
+        self.wait_for_code(bob, "GET", "/api/v1/namespaces/default/configmaps", 403)
+
+        # kubectl prints the refusal and fails.
+        self.require_kubectl()
+        config = os.path.join(self.tmp, "bob.kubeconfig")
+        write(config, json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "bob",
+            "clusters": [{"name": "c", "cluster": {
+                "server": "https://127.0.0.1:%d" % self.server.port,
+                "certificate-authority": os.path.join(self.tls, "server-ca.crt")}}],
+            "users": [{"name": "bob", "user": {"client-certificate": crt, "client-key": key}}],
+            "contexts": [{"name": "bob", "context": {"cluster": "c", "user": "bob"}}]}))
+        r = subprocess.run(["kubectl", "--kubeconfig", config, "get", "configmaps"],
+                           capture_output=True, text=True, timeout=30, env=clean_env())
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('Error from server (Forbidden): configmaps is forbidden: User "bob" cannot '
+                      'list resource "configmaps" in API group "" in the namespace "default"',
+                      r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
