@@ -191,7 +191,7 @@ Handler handler(VerbContext ctx, Method method) {
     }
     if (reply) {
       addWarningHeaders(res, reply->warnings);
-      sendJson(res, reply->code, reply->body);
+      sendJson(req, res, reply->code, std::move(reply->body));
     }
   };
 }
