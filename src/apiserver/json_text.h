@@ -15,8 +15,7 @@ namespace tug::apiserver {
 
 class JsonText {
  public:
-  explicit JsonText(std::string_view text)
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+  explicit JsonText(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
   // True (and past it) when the next byte is `c`.
   bool consume(char c) {
@@ -36,14 +35,11 @@ class JsonText {
   bool value(std::string_view& out);
 
   bool atEnd() const { return p_ == end_; }
-  // Where the cursor is, as an offset into the text.
-  size_t offset() const { return static_cast<size_t>(p_ - begin_); }
 
   // Deeper objects are rare enough that their readers can take the parser's path.
   static constexpr size_t kMaxDepth = 512;
 
  private:
-  const char* begin_;
   const char* p_;
   const char* end_;
 };

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "apiserver/json_text.h"
 
@@ -32,12 +33,12 @@ class Splice {
     bool first = true;
     size_t next = 0;
     if (!t.consume('}')) {
-      std::string_view previous;
+      std::optional<std::string_view> previous;
       do {
         std::string_view key;
         // Ascending keys are what makes "absent" decidable while copying, and rule out a
         // duplicate that a client would read instead of ours.
-        if (!t.key(key) || (!first && key <= previous)) {
+        if (!t.key(key) || (previous && key <= *previous)) {
           return false;
         }
         previous = key;
