@@ -12,6 +12,7 @@ PACKAGES="
   libsqlite3-dev
   libssl-dev
   libcpp-httplib-dev
+  zlib1g-dev
   openssl
   libyaml-cpp-dev
   nlohmann-json3-dev

@@ -1,23 +1,60 @@
 #include "apiserver/object_meta.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <optional>
 
+#include "apiserver/json_text.h"
 #include "apiserver/resource_path.h"
 
 namespace tug::apiserver {
 namespace {
 
+// Bumped in a forked child, so that it does not hand out bytes its parent drew as well.
+std::atomic<uint64_t> forkGeneration{0};
+
+// OpenSSL's random bytes, drawn a block at a time per thread: every RAND_bytes call checks the
+// process id (a system call) and takes locks, which cost more than the 16 bytes of a uid.
+class RandomPool {
+ public:
+  void take(unsigned char* out, size_t n) {
+    static const bool registered = [] {
+      return pthread_atfork(nullptr, nullptr, [] { forkGeneration.fetch_add(1); }) == 0;
+    }();
+    (void)registered;
+    const uint64_t generation = forkGeneration.load(std::memory_order_relaxed);
+    if (used_ + n > block_.size() || generation != generation_) {
+      // RAND_bytes only fails when the OS has no entropy at all; nothing sensible is left.
+      if (RAND_bytes(block_.data(), static_cast<int>(block_.size())) != 1) {
+        std::abort();
+      }
+      used_ = 0;
+      generation_ = generation;
+    }
+    std::memcpy(out, block_.data() + used_, n);
+    std::memset(block_.data() + used_, 0, n);  // handed out once only
+    used_ += n;
+  }
+
+ private:
+  std::array<unsigned char, 1024> block_{};
+  size_t used_ = block_.size();
+  uint64_t generation_ = 0;
+};
+
 template <size_t N>
 std::array<unsigned char, N> randomBytes() {
+  static_assert(N <= 1024);
+  thread_local RandomPool pool;
   std::array<unsigned char, N> b{};
-  // RAND_bytes only fails when the OS has no entropy at all; nothing sensible is left to do.
-  if (RAND_bytes(b.data(), static_cast<int>(N)) != 1) {
-    std::abort();
-  }
+  pool.take(b.data(), N);
   return b;
 }
 
@@ -84,6 +121,39 @@ std::string metaString(const nlohmann::json& obj, const char* field) {
   }
   auto v = m->find(field);
   return v != m->end() && v->is_string() ? v->get<std::string>() : "";
+}
+
+std::string storedMetaString(const store::KeyValue& kv, std::string_view field) {
+  // The member `key` of the compact object `text` ("" when absent); nullopt when the text is
+  // not one, or its keys do not ascend (a duplicate would leave the parser's choice unclear).
+  auto member = [](std::string_view text, std::string_view key) -> std::optional<std::string_view> {
+    std::string_view found, previous;
+    bool first = true;
+    bool walked = forEachMember(text, [&](std::string_view k, std::string_view v) {
+      if (!first && k <= previous) {
+        return false;
+      }
+      first = false;
+      previous = k;
+      if (k == key) {
+        found = v;
+      }
+      return true;
+    });
+    return walked ? std::optional(found) : std::nullopt;
+  };
+  std::optional<std::string_view> metadata = member(kv.value, "metadata");
+  std::optional<std::string_view> value =
+      metadata && metadata->starts_with('{') ? member(*metadata, field) : std::nullopt;
+  if (!value) {
+    auto obj = parseObject(kv.value);  // another shape: the parser decides
+    return obj.ok() ? metaString(*obj, std::string(field).c_str()) : "";
+  }
+  if (!value->starts_with('"')) {
+    return "";  // absent, or not a string
+  }
+  auto text = nlohmann::json::parse(*value, nullptr, false);
+  return text.is_string() ? text.get<std::string>() : "";
 }
 
 Status checkAndSetIdentity(nlohmann::json& obj, const api::ResourceInfo& info,

@@ -23,6 +23,10 @@ std::string generateName(std::string_view prefix);
 
 // The string at obj.metadata.<field>, or "" when absent or not a string.
 std::string metaString(const nlohmann::json& obj, const char* field);
+// The same of a stored object: metaString(*decodeStored(kv, ...), field), "" when it does not
+// parse. In the form tug writes objects, only the object's and its metadata's members are
+// walked (json_text.h) and one value is parsed; other text goes to the parser.
+std::string storedMetaString(const store::KeyValue& kv, std::string_view field);
 
 // Checks what a write body says about itself against the URL: the body is a JSON object, its
 // apiVersion and kind (when given) are the resource's, and its namespace (when given) is the

@@ -1,8 +1,13 @@
 #include <charconv>
+#include <set>
 
+#include "apiserver/encoded_json.h"
+#include "apiserver/json_text.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_selector.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/served_object.h"
+#include "apiserver/table_response.h"
 #include "store/continue_token.h"
 
 namespace tug::apiserver {
@@ -78,9 +83,20 @@ Status expired(const Status& s, const VerbContext& ctx, const ReadPoint& p, bool
               std::to_string(ctx.store.compactedRevision()) + ")");
 }
 
-}  // namespace
+// What a list request asks for, checked.
+struct ListQuery {
+  LabelSelector labels;
+  FieldSelector fields;
+  int64_t limit = 0;
+  ReadPoint point;
 
-Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req) {
+  bool filtering() const { return !labels.empty() || !fields.empty(); }
+  bool matches(const nlohmann::json& object) const {
+    return labels.matches(objectLabels(object)) && fields.matches(object);
+  }
+};
+
+Result<ListQuery> parseQuery(const VerbContext& ctx, const VerbRequest& req) {
   auto labels = LabelSelector::parse(queryParam(req.params, "labelSelector"));
   if (!labels.ok()) {
     return labels.status();
@@ -101,33 +117,58 @@ Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req) {
   if (!point.ok()) {
     return point.status();
   }
-  const bool filtering = !labels->empty() || !fields->empty();
+  return ListQuery{std::move(*labels), std::move(*fields), limit, std::move(*point)};
+}
+
+// Where a list stopped.
+struct ListEnd {
+  store::Revision revision = 0;
+  std::string continueToken;
+  std::optional<int64_t> remaining;  // known only when nothing was filtered out
+};
+
+// Decides whether a stored object is in the list and, when it is, keeps it (it may move from
+// `kv`). Errors end the list.
+using Take = std::function<Result<bool>(store::KeyValue& kv)>;
+// Sees each store page before its objects are offered.
+using PageRead = std::function<void(const store::ListResult& page)>;
+
+// Offers the collection's stored objects to `take` in key order, one store page after another,
+// until `limit` were taken or the collection ends.
+Result<ListEnd> readMatching(const VerbContext& ctx, const VerbRequest& req, const ListQuery& q,
+                             const Take& take, const PageRead& pageRead = nullptr) {
   const std::string prefix = targetKey(req.target);
-  store::ListOptions options{point->revision, limit, queryParam(req.params, "continue")};
+  store::ListOptions options{q.point.revision, q.limit, queryParam(req.params, "continue")};
   const bool continuing = !options.continueToken.empty();
-  Listed out;
+  ListEnd out;
+  int64_t taken = 0;
   // Filtering may drop most of a page: keep reading pages until `limit` objects matched.
   while (true) {
     auto page = ctx.store.list(prefix, options);
     if (!page.ok()) {
-      return expired(page.status(), ctx, *point, continuing);
+      return expired(page.status(), ctx, q.point, continuing);
     }
     out.revision = page->revision;
+    if (pageRead) {
+      pageRead(*page);
+    }
     for (size_t i = 0; i < page->items.size(); ++i) {
-      const store::KeyValue& kv = page->items[i];
-      auto obj = decodeStored(kv, *req.target.info);
-      if (!obj.ok()) {
-        return obj.status();
+      store::KeyValue& kv = page->items[i];
+      const bool last = q.limit > 0 && taken + 1 == q.limit;
+      std::string key = last ? kv.key : std::string();  // `take` may move kv
+      auto took = take(kv);
+      if (!took.ok()) {
+        return took.status();
       }
-      if (!labels->matches(objectLabels(*obj)) || !fields->matches(*obj)) {
+      if (!*took) {
         continue;
       }
-      out.items.push_back(std::move(*obj));
-      if (limit > 0 && static_cast<int64_t>(out.items.size()) == limit) {
+      ++taken;
+      if (last) {
         size_t unread = page->items.size() - i - 1;
         if (unread > 0 || !page->continueToken.empty()) {
-          out.continueToken = store::encodeContinue({page->revision, kv.key});
-          if (!filtering) {
+          out.continueToken = store::encodeContinue({page->revision, key});
+          if (!q.filtering()) {
             out.remaining = page->remaining + static_cast<int64_t>(unread);
           }
         }
@@ -142,19 +183,165 @@ Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req) {
   }
 }
 
+// The list's metadata, as both encodings print it.
+nlohmann::json listMetadata(const ListEnd& end) {
+  nlohmann::json meta = {{"resourceVersion", std::to_string(end.revision)}};
+  if (!end.continueToken.empty()) {
+    meta["continue"] = end.continueToken;
+    if (end.remaining) {
+      meta["remainingItemCount"] = *end.remaining;
+    }
+  }
+  return meta;
+}
+
+// The top-level members selectors can look at: metadata (labels, name, namespace) and the
+// first segment of every field the resource can be selected by.
+std::set<std::string, std::less<>> selectedMembers(const api::ResourceInfo& info) {
+  std::set<std::string, std::less<>> keys = {"metadata"};
+  for (std::string_view field : selectableFields(info)) {
+    keys.emplace(field.substr(0, field.find('.')));
+  }
+  return keys;
+}
+
+// What the selectors need of a stored object: only the members in `keys` are parsed, the rest
+// is skipped. Falls back to parsing everything when the text is not in the compact form.
+Result<nlohmann::json> selectorView(const store::KeyValue& kv,
+                                    const std::set<std::string, std::less<>>& keys) {
+  nlohmann::json view = nlohmann::json::object();
+  bool parsed = forEachMember(kv.value, [&](std::string_view key, std::string_view value) {
+    if (keys.find(key) == keys.end()) {
+      return true;
+    }
+    auto member = nlohmann::json::parse(value, nullptr, false);
+    if (member.is_discarded()) {
+      return false;
+    }
+    view.emplace(std::string(key), std::move(member));
+    return true;
+  });
+  if (parsed) {
+    return view;
+  }
+  auto obj = parseObject(kv.value);
+  if (!obj.ok() || !obj->is_object()) {
+    return internalError("stored object " + kv.key + " is damaged");
+  }
+  return obj;
+}
+
+// Appends text to a reply body.
+void put(std::vector<std::uint8_t>& body, std::string_view text) {
+  auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  body.insert(body.end(), p, p + text.size());
+}
+
+// A plain JSON list of a built-in resource: each stored object's text is copied into the body
+// with its apiVersion, kind and resourceVersion written in, instead of being parsed and printed
+// again. The body is what the decoding path prints, byte for byte, for objects tug wrote; other
+// stored shapes are decoded. Custom resources keep the decoding path: their stored version may
+// differ from the one served, which a conversion will have to look at.
+Reply listSpliced(const VerbContext& ctx, const VerbRequest& req, const ListQuery& q) {
+  const api::ResourceInfo& info = *req.target.info;
+  const ServedIdentity identity = ServedIdentity::of(info);
+  const auto keys = q.filtering() ? selectedMembers(info) : std::set<std::string, std::less<>>();
+  std::vector<std::uint8_t> body;
+  // Sized once for a whole page: growing a body of many MiB copies it again and again.
+  // What a read writes into an object (a resourceVersion, a comma) fits in the margin.
+  auto reserve = [&](const store::ListResult& page) {
+    if (q.filtering()) {
+      return;  // most of the page may be left out
+    }
+    size_t bytes = 256;
+    for (const store::KeyValue& kv : page.items) {
+      bytes += kv.value.size() + 64;
+    }
+    body.reserve(body.size() + bytes);
+  };
+  // The body as nlohmann::json prints a list: members in key order.
+  put(body, "{\"apiVersion\":");
+  put(body, identity.apiVersion);
+  put(body, ",\"items\":[");
+  bool first = true;
+  auto take = [&](store::KeyValue& kv) -> Result<bool> {
+    if (q.filtering()) {
+      auto view = selectorView(kv, keys);
+      if (!view.ok()) {
+        return view.status();
+      }
+      if (!q.matches(*view)) {
+        return false;
+      }
+    }
+    if (!first) {
+      body.push_back(',');
+    }
+    first = false;
+    if (!appendServedObject(body, kv.value, identity, kv.modRevision)) {
+      auto obj = decodeStored(kv, info);
+      if (!obj.ok()) {
+        return obj.status();
+      }
+      put(body, obj->dump());
+    }
+    return true;
+  };
+  auto end = readMatching(ctx, req, q, take, reserve);
+  if (!end.ok()) {
+    return errorReply(end.status(), req.target);
+  }
+  put(body, "],\"kind\":");
+  put(body, nlohmann::json(info.kind + "List").dump());
+  put(body, ",\"metadata\":");
+  put(body, listMetadata(*end).dump());
+  put(body, "}");
+  return Reply{200, encodedJson(std::move(body))};
+}
+
+}  // namespace
+
+Result<Listed> listMatching(const VerbContext& ctx, const VerbRequest& req) {
+  auto q = parseQuery(ctx, req);
+  if (!q.ok()) {
+    return q.status();
+  }
+  Listed out;
+  auto end = readMatching(ctx, req, *q, [&](store::KeyValue& kv) -> Result<bool> {
+    auto obj = decodeStored(kv, *req.target.info);
+    if (!obj.ok()) {
+      return obj.status();
+    }
+    if (!q->matches(*obj)) {
+      return false;
+    }
+    out.items.push_back(std::move(*obj));
+    return true;
+  });
+  if (!end.ok()) {
+    return end.status();
+  }
+  out.revision = end->revision;
+  out.continueToken = std::move(end->continueToken);
+  out.remaining = end->remaining;
+  return out;
+}
+
 Reply listResources(const VerbContext& ctx, const VerbRequest& req) {
+  const api::ResourceInfo& info = *req.target.info;
+  auto format = negotiateOutput(req.accept);
+  if (info.builtin && format && format->rendering == Rendering::kObject) {
+    auto q = parseQuery(ctx, req);
+    if (!q.ok()) {
+      return errorReply(q.status(), req.target);
+    }
+    return listSpliced(ctx, req, *q);
+  }
   auto listed = listMatching(ctx, req);
   if (!listed.ok()) {
     return errorReply(listed.status(), req.target);
   }
-  const api::ResourceInfo& info = *req.target.info;
-  nlohmann::json meta = {{"resourceVersion", std::to_string(listed->revision)}};
-  if (!listed->continueToken.empty()) {
-    meta["continue"] = listed->continueToken;
-    if (listed->remaining) {
-      meta["remainingItemCount"] = *listed->remaining;
-    }
-  }
+  ListEnd end{listed->revision, std::move(listed->continueToken), listed->remaining};
   nlohmann::json items = nlohmann::json::array();
   for (auto& obj : listed->items) {
     items.push_back(std::move(obj));
@@ -162,7 +349,7 @@ Reply listResources(const VerbContext& ctx, const VerbRequest& req) {
   return Reply{200,
                {{"kind", info.kind + "List"},
                 {"apiVersion", info.groupVersion()},
-                {"metadata", std::move(meta)},
+                {"metadata", listMetadata(end)},
                 {"items", std::move(items)}}};
 }
 

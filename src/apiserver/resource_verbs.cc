@@ -76,8 +76,8 @@ std::optional<Reply> namespaceRefusal(const VerbContext& ctx, const ResourceTarg
   if (!kv.ok()) {
     return errorReply(kv.status(), ns);
   }
-  auto obj = decodeStored(*kv, *nsInfo);
-  if (obj.ok() && !metaString(*obj, "deletionTimestamp").empty()) {
+  // Every write into a namespace asks; one field is read rather than the whole namespace.
+  if (!storedMetaString(*kv, "deletionTimestamp").empty()) {
     return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) +
                                                    " is forbidden: unable to create new content "
                                                    "in namespace " +

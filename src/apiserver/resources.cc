@@ -200,7 +200,7 @@ Handler handler(store::Store& store, const ApiCatalog& catalog, Method method) {
     }
     if (reply) {
       addWarningHeaders(res, reply->warnings);
-      sendJson(res, reply->code, reply->body);
+      sendJson(req, res, reply->code, std::move(reply->body));
     }
   };
 }

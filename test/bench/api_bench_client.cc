@@ -44,8 +44,12 @@ Timed timedPost(httplib::SSLClient& client, const std::string& path, const std::
   return Timed{r ? r->status : 0, secondsSince(start) * 1000};
 }
 
-Timed timedGet(httplib::SSLClient& client, const std::string& path, std::string* body) {
+Timed timedGet(httplib::SSLClient& client, const std::string& path, std::string* body,
+               const char* acceptEncoding) {
   httplib::Headers accept = {{"Accept", "application/json"}};
+  if (acceptEncoding != nullptr) {
+    accept.emplace("Accept-Encoding", acceptEncoding);
+  }
   auto start = Clock::now();
   auto r = client.Get(path.c_str(), accept);
   Timed t{r ? r->status : 0, secondsSince(start) * 1000};

@@ -25,8 +25,10 @@ struct Timed {
 };
 
 Timed timedPost(httplib::SSLClient& client, const std::string& path, const std::string& json);
-// `body`, when given, receives the response body.
-Timed timedGet(httplib::SSLClient& client, const std::string& path, std::string* body = nullptr);
+// `body`, when given, receives the response body (inflated if it came compressed);
+// `acceptEncoding`, when given, is sent as the Accept-Encoding header.
+Timed timedGet(httplib::SSLClient& client, const std::string& path, std::string* body = nullptr,
+               const char* acceptEncoding = nullptr);
 
 // Creates the namespace; fails the benchmark unless the server answers 201.
 void createNamespace(const TugServer& server, const std::string& name);

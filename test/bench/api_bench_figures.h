@@ -36,9 +36,10 @@ std::vector<double> getLatenciesMs(const TugServer& server, const std::string& n
                                    int threads, std::chrono::milliseconds duration);
 
 // Milliseconds for one full JSON LIST of the pods in `ns` (no limit), body read included, once
-// per repeat. Checks that each list holds `expected` items.
+// per repeat. Checks that each list holds `expected` items. With `gzip`, the request accepts a
+// gzip body (as Go clients do) and the time includes inflating it.
 std::vector<double> listPodsMs(const TugServer& server, const std::string& ns, int expected,
-                               int repeats);
+                               int repeats, bool gzip = false);
 
 // api_bench_watch.cc
 

@@ -54,14 +54,14 @@ std::vector<double> getLatenciesMs(const TugServer& server, const std::string& n
 }
 
 std::vector<double> listPodsMs(const TugServer& server, const std::string& ns, int expected,
-                               int repeats) {
+                               int repeats, bool gzip) {
   const std::string path = "/api/v1/namespaces/" + ns + "/pods";
   auto client = connectAdmin(server);
   require(timedGet(*client, path + "?limit=1").status == 200, "warm-up LIST of pods failed");
   std::vector<double> ms;
   std::string body;
   for (int i = 0; i < repeats; ++i) {
-    Timed t = timedGet(*client, path, &body);
+    Timed t = timedGet(*client, path, &body, gzip ? "gzip" : nullptr);
     require(t.status == 200, "LIST pods answered " + std::to_string(t.status));
     ms.push_back(t.ms);
   }
@@ -71,7 +71,8 @@ std::vector<double> listPodsMs(const TugServer& server, const std::string& ns, i
   size_t items = list["items"].size();
   require(items == static_cast<size_t>(expected), "LIST pods returned " + std::to_string(items) +
                                                       " items, not " + std::to_string(expected));
-  std::fprintf(stderr, "list: %zu pods, %.1f MiB body, %.0f bytes per pod\n", items,
+  std::fprintf(stderr, "list%s: %zu pods, %.1f MiB body, %.0f bytes per pod\n",
+               gzip ? " (gzip)" : "", items,
                static_cast<double>(body.size()) / (1 << 20),
                static_cast<double>(body.size()) / static_cast<double>(items));
   return ms;

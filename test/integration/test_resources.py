@@ -6,6 +6,7 @@ Every server here listens on 127.0.0.1 on a free port and writes its kubeconfig 
 temporary directory.
 """
 
+import gzip
 import json
 import os
 import shutil
@@ -160,6 +161,37 @@ class HttpTest(ResourcesTestCase):
         code, empty = self.call("GET", "/api/v1/namespaces/kube-public/configmaps")
         self.assertEqual(empty["items"], [])
 
+    def raw_get(self, path, encoding=None):
+        """Returns (headers, body bytes) of a GET, sending Accept-Encoding when given."""
+        req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.server.port, path))
+        if encoding is not None:
+            req.add_header("Accept-Encoding", encoding)
+        with urllib.request.urlopen(req, context=self.ctx, timeout=10) as r:
+            return r.headers, r.read()
+
+    def test_large_responses_are_gzipped_when_accepted(self):
+        # About 200 KiB of list, above the 128 KiB from which upstream compresses.
+        for i in range(40):
+            code, body = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                                   {"metadata": {"name": "big%02d" % i},
+                                    "data": {"blob": "%05d" % i * 1000}})
+            self.assertEqual(code, 201, body)
+        path = "/api/v1/namespaces/default/configmaps"
+        headers, plain = self.raw_get(path)
+        self.assertIsNone(headers.get("Content-Encoding"))
+        self.assertGreater(len(plain), 128 * 1024)
+        headers, packed = self.raw_get(path, "deflate, gzip")
+        self.assertEqual(headers.get("Content-Encoding"), "gzip")
+        self.assertEqual(headers.get("Vary"), "Accept-Encoding")
+        self.assertLess(len(packed), len(plain) // 4)
+        self.assertEqual(gzip.decompress(packed), plain)
+        # Small bodies, and encodings other than gzip, go as they are.
+        headers, one = self.raw_get(path + "/big00", "gzip")
+        self.assertIsNone(headers.get("Content-Encoding"))
+        self.assertEqual(json.loads(one)["metadata"]["name"], "big00")
+        headers, _ = self.raw_get(path, "br")
+        self.assertIsNone(headers.get("Content-Encoding"))
+
     def test_resource_version_semantics(self):
         first = self.create_cm("a")
         rv = first["metadata"]["resourceVersion"]
@@ -278,6 +310,18 @@ class KubectlTest(ResourcesTestCase):
         r = self.kubectl(*args, binary=binary)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout
+
+    def test_large_gzipped_list(self):
+        self.require_kubectl()
+        for i in range(40):
+            code, body = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                                   {"metadata": {"name": "big%02d" % i},
+                                    "data": {"blob": "%05d" % i * 1000}})
+            self.assertEqual(code, 201, body)
+        # kubectl accepts gzip; a list this large (about 200 KiB) comes compressed.
+        listed = json.loads(self.run_ok("get", "configmaps", "-o", "json"))
+        self.assertEqual(len(listed["items"]), 40)
+        self.assertEqual(listed["items"][7]["data"]["blob"], "00007" * 1000)
 
     def test_scale_subresource(self):
         deployment = {

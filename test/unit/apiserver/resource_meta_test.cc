@@ -1,5 +1,11 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <regex>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "apiserver/object_meta.h"
 
@@ -20,6 +26,43 @@ TEST_CASE("uids, timestamps and generated names have upstream's shapes", "[objec
   CHECK(newUid() != newUid());
   CHECK(std::regex_match(nowTimestamp(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
   CHECK(std::regex_match(generateName("web-"), std::regex("web-[a-z0-9]{5}")));
+}
+
+TEST_CASE("uids stay distinct across pool refills, threads and a fork", "[object_meta]") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {  // many times the 64 uids one block of random bytes gives
+    seen.insert(newUid());
+  }
+  std::vector<std::string> other(1000);
+  std::thread t([&] {
+    for (auto& u : other) {
+      u = newUid();
+    }
+  });
+  t.join();
+  seen.insert(other.begin(), other.end());
+  CHECK(seen.size() == 2000);
+
+  // A child draws fresh bytes rather than the rest of its parent's block.
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::string uid = newUid();
+    ssize_t n = write(fds[1], uid.data(), uid.size());
+    _exit(n == static_cast<ssize_t>(uid.size()) ? 0 : 1);
+  }
+  std::string parent = newUid();
+  char buf[64] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  REQUIRE(n == 36);
+  CHECK(std::string(buf, 36) != parent);
+  CHECK(seen.count(std::string(buf, 36)) == 0);
 }
 
 TEST_CASE("identity: kind and apiVersion set, namespace from the URL", "[object_meta]") {
@@ -100,4 +143,32 @@ TEST_CASE("update keeps server metadata, bumps generation only for spec changes"
 TEST_CASE("bad JSON is BadRequest", "[object_meta]") {
   CHECK(parseObject("{bad").status().code() == Code::kBadRequest);
   CHECK(parseObject("{}").ok());
+}
+
+TEST_CASE("storedMetaString reads one metadata string as decoding would", "[object_meta]") {
+  const auto& ns = info("", "namespaces");
+  auto check = [&](const std::string& text, const std::string& expected) {
+    CAPTURE(text);
+    store::KeyValue kv{"/registry/namespaces/x", text, 1, 2};
+    CHECK(storedMetaString(kv, "deletionTimestamp") == expected);
+    auto obj = decodeStored(kv, ns);
+    CHECK((obj.ok() ? metaString(*obj, "deletionTimestamp") : "") == expected);
+  };
+  nlohmann::json terminating = {
+      {"metadata",
+       {{"deletionTimestamp", "2024-05-01T12:00:00Z"},
+        {"managedFields", {{{"manager", "m"}, {"fieldsV1", {{"f:metadata", {{"f:x", "{"}}}}}}}},
+        {"name", "x"}}},
+      {"spec", {{"finalizers", {"kubernetes"}}}}};
+  check(terminating.dump(), "2024-05-01T12:00:00Z");
+  check(R"({"metadata":{"name":"x"},"spec":{}})", "");
+  check(R"({"metadata":{"deletionTimestamp":"a\"b\u00e9"}})", "a\"b\xc3\xa9");
+  check(R"({"metadata":{"deletionTimestamp":7}})", "");
+  check(R"({"metadata":null})", "");
+  check(R"({"spec":{}})", "");
+  // Shapes left to the parser: whitespace, keys out of order, duplicates (the last one counts).
+  check(R"({ "metadata": {"deletionTimestamp": "t"} })", "t");
+  check(R"({"metadata":{"name":"x","deletionTimestamp":"t"}})", "t");
+  check(R"({"metadata":{"deletionTimestamp":"a","deletionTimestamp":"b"}})", "b");
+  check(R"({"metadata":{"deletionTimestamp":"t"})", "");  // damaged
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "apiserver/encoded_json.h"
 #include "apiserver/resources.h"
 #include "unit/store/store_fixture.h"
 
@@ -9,6 +10,15 @@ using namespace tug;
 using namespace tug::apiserver;
 
 namespace {
+
+// listResources, with a body written as text (a plain JSON list) parsed as a client reads it.
+Reply listParsed(const VerbContext& ctx, const VerbRequest& req) {
+  Reply r = listResources(ctx, req);
+  if (const auto* text = encodedText(r.body)) {
+    r.body = nlohmann::json::parse(encodedView(*text));
+  }
+  return r;
+}
 
 // A store with the bootstrap namespaces, and requests built the way the router builds them.
 struct Fixture {
@@ -41,7 +51,7 @@ struct Fixture {
 TEST_CASE("bootstrap creates the standard namespaces once", "[resources]") {
   Fixture f;
   REQUIRE(bootstrapNamespaces(f.store, f.registry).isOk());  // again: nothing changes
-  Reply r = listResources(f.ctx, f.request("", "namespaces"));
+  Reply r = listParsed(f.ctx, f.request("", "namespaces"));
   REQUIRE(r.code == 200);
   std::vector<std::string> names;
   for (const auto& ns : r.body["items"]) {
@@ -121,38 +131,38 @@ TEST_CASE("list pages with limit and continue, and filters by selectors", "[reso
   REQUIRE(f.createConfigMap("elsewhere", {{"parity", "even"}}, "kube-system").code == 201);
 
   Reply page =
-      listResources(f.ctx, f.request("", "configmaps", "default", "", nullptr, {{"limit", "2"}}));
+      listParsed(f.ctx, f.request("", "configmaps", "default", "", nullptr, {{"limit", "2"}}));
   REQUIRE(page.code == 200);
   CHECK(page.body["kind"] == "ConfigMapList");
   CHECK(page.body["items"].size() == 2);
   CHECK(page.body["metadata"]["remainingItemCount"] == 3);
   std::string token = page.body["metadata"]["continue"];
-  Reply rest = listResources(f.ctx, f.request("", "configmaps", "default", "", nullptr,
+  Reply rest = listParsed(f.ctx, f.request("", "configmaps", "default", "", nullptr,
                                               {{"limit", "10"}, {"continue", token}}));
   REQUIRE(rest.code == 200);
   CHECK(rest.body["items"].size() == 3);
   CHECK_FALSE(rest.body["metadata"].contains("continue"));
   CHECK(rest.body["metadata"]["resourceVersion"] == page.body["metadata"]["resourceVersion"]);
 
-  Reply even = listResources(
+  Reply even = listParsed(
       f.ctx, f.request("", "configmaps", "", "", nullptr, {{"labelSelector", "parity=even"}}));
   CHECK(even.body["items"].size() == 4);  // across namespaces
   Reply evenPage =
-      listResources(f.ctx, f.request("", "configmaps", "", "", nullptr,
+      listParsed(f.ctx, f.request("", "configmaps", "", "", nullptr,
                                      {{"labelSelector", "parity=even"}, {"limit", "2"}}));
   CHECK(evenPage.body["items"].size() == 2);
   CHECK(evenPage.body["metadata"].contains("continue"));
   CHECK_FALSE(evenPage.body["metadata"].contains("remainingItemCount"));
 
   Reply byName =
-      listResources(f.ctx, f.request("", "configmaps", "", "", nullptr,
+      listParsed(f.ctx, f.request("", "configmaps", "", "", nullptr,
                                      {{"fieldSelector", "metadata.namespace=kube-system"}}));
   CHECK(byName.body["items"].size() == 1);
-  Reply badField = listResources(
+  Reply badField = listParsed(
       f.ctx, f.request("", "configmaps", "", "", nullptr, {{"fieldSelector", "spec.x=1"}}));
   CHECK(badField.code == 400);
 
-  Reply empty = listResources(f.ctx, f.request("", "configmaps", "kube-public"));
+  Reply empty = listParsed(f.ctx, f.request("", "configmaps", "kube-public"));
   CHECK(empty.body["items"].is_array());
   CHECK(empty.body["items"].empty());
 }
@@ -162,7 +172,7 @@ TEST_CASE("list at an exact resourceVersion and a compacted one", "[resources]")
   Reply a = f.createConfigMap("a");
   std::string rvA = a.body["metadata"]["resourceVersion"];
   REQUIRE(f.createConfigMap("b").code == 201);
-  Reply old = listResources(
+  Reply old = listParsed(
       f.ctx, f.request("", "configmaps", "default", "", nullptr,
                        {{"resourceVersion", rvA}, {"resourceVersionMatch", "Exact"}}));
   REQUIRE(old.code == 200);
@@ -171,17 +181,17 @@ TEST_CASE("list at an exact resourceVersion and a compacted one", "[resources]")
 
   REQUIRE(f.createConfigMap("c").code == 201);
   REQUIRE(f.store.compact(f.store.currentRevision()).isOk());
-  Reply expired = listResources(
+  Reply expired = listParsed(
       f.ctx, f.request("", "configmaps", "default", "", nullptr,
                        {{"resourceVersion", rvA}, {"resourceVersionMatch", "Exact"}}));
   CHECK(expired.code == 410);
   CHECK(expired.body["reason"] == "Expired");
   CHECK(expired.body["message"].get<std::string>().starts_with("too old resource version: " + rvA));
 
-  Reply latest = listResources(
+  Reply latest = listParsed(
       f.ctx, f.request("", "configmaps", "default", "", nullptr, {{"resourceVersion", "0"}}));
   CHECK(latest.body["items"].size() == 3);
-  Reply noRv = listResources(f.ctx, f.request("", "configmaps", "default", "", nullptr,
+  Reply noRv = listParsed(f.ctx, f.request("", "configmaps", "default", "", nullptr,
                                               {{"resourceVersionMatch", "Exact"}}));
   CHECK(noRv.code == 400);
 }
@@ -304,7 +314,7 @@ TEST_CASE("deletecollection deletes what the selector matches", "[resources]") {
       f.ctx, f.request("", "configmaps", "default", "", nullptr, {{"labelSelector", "k=v"}}));
   REQUIRE(r.code == 200);
   CHECK(r.body["items"].size() == 2);
-  Reply left = listResources(f.ctx, f.request("", "configmaps", "default"));
+  Reply left = listParsed(f.ctx, f.request("", "configmaps", "default"));
   REQUIRE(left.body["items"].size() == 1);
   CHECK(left.body["items"][0]["metadata"]["name"] == "c");
 }
@@ -318,4 +328,78 @@ TEST_CASE("the standard namespaces cannot be deleted; a deleted one refuses cont
   REQUIRE(deleteResource(f.ctx, f.request("", "namespaces", "", "x")).code == 200);
   Reply r = f.createConfigMap("a", nlohmann::json::object(), "x");
   CHECK(r.code == 403);
+}
+
+TEST_CASE("a plain JSON list copies stored objects and prints what decoding prints",
+          "[resources]") {
+  Fixture f;
+  REQUIRE(f.createConfigMap("a", {{"app", "web"}}).code == 201);
+  REQUIRE(f.createConfigMap("b").code == 201);
+  nlohmann::json b = f.createConfigMap("b2").body;
+  b["data"]["k"] = "changed";  // a later revision than its creation
+  REQUIRE(updateResource(f.ctx, f.request("", "configmaps", "default", "b2", b)).code == 200);
+  // As another writer could have stored it: whitespace, keys out of order, a resourceVersion
+  // and another apiVersion. It goes through the decoder.
+  const api::ResourceInfo& info = *f.registry.find("", "v1", "configmaps");
+  REQUIRE(f.store
+              .create(api::storageKey(info, "default", "c"),
+                      R"({ "metadata": {"name": "c", "namespace": "default", "resourceVersion": "1",
+                           "labels": {"app": "web"}}, "apiVersion": "v0", "data": {"k": "v"} })")
+              .ok());
+
+  Reply r = listResources(f.ctx, f.request("", "configmaps", "default"));
+  REQUIRE(r.code == 200);
+  const auto* text = encodedText(r.body);
+  REQUIRE(text != nullptr);
+  auto decoded = listMatching(f.ctx, f.request("", "configmaps", "default"));
+  REQUIRE(decoded.ok());
+  nlohmann::json expected = {
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMapList"},
+      {"metadata", {{"resourceVersion", std::to_string(decoded->revision)}}},
+      {"items", decoded->items}};
+  CHECK(encodedView(*text) == expected.dump());
+
+  nlohmann::json body = nlohmann::json::parse(encodedView(*text));
+  auto stored = f.store.list(api::storageKey(info, "default", ""), {});
+  REQUIRE(stored.ok());
+  REQUIRE(body["items"].size() == stored->items.size());
+  for (size_t i = 0; i < stored->items.size(); ++i) {
+    const nlohmann::json& item = body["items"][i];
+    CHECK(item["metadata"]["resourceVersion"] == std::to_string(stored->items[i].modRevision));
+    CHECK(item["apiVersion"] == "v1");
+    CHECK(item["kind"] == "ConfigMap");
+  }
+
+  Reply web = listParsed(f.ctx, f.request("", "configmaps", "default", "", nullptr,
+                                          {{"labelSelector", "app=web"}}));
+  REQUIRE(web.code == 200);
+  REQUIRE(web.body["items"].size() == 2);
+  CHECK(web.body["items"][0]["metadata"]["name"] == "a");
+  CHECK(web.body["items"][1]["metadata"]["name"] == "c");
+  CHECK(web.body["items"][1]["metadata"]["resourceVersion"] != "1");
+  Reply named = listParsed(f.ctx, f.request("", "configmaps", "default", "", nullptr,
+                                            {{"fieldSelector", "metadata.name=b2"}}));
+  REQUIRE(named.body["items"].size() == 1);
+  CHECK(named.body["items"][0]["data"]["k"] == "changed");
+
+  REQUIRE(f.store.create(api::storageKey(info, "default", "d"), "{damaged").ok());
+  CHECK(listResources(f.ctx, f.request("", "configmaps", "default")).code == 500);
+}
+
+TEST_CASE("Table lists and lists of custom resources are decoded", "[resources]") {
+  Fixture f;
+  REQUIRE(f.createConfigMap("a").code == 201);
+  VerbRequest table = f.request("", "configmaps", "default");
+  table.accept = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  Reply tableList = listResources(f.ctx, table);
+  CHECK(tableList.code == 200);
+  CHECK(encodedText(tableList.body) == nullptr);
+
+  api::ResourceInfo custom = *f.registry.find("", "v1", "configmaps");
+  custom.builtin = false;
+  Reply r = listResources(f.ctx, VerbRequest{ResourceTarget{&custom, "default", "", ""}, {}, ""});
+  REQUIRE(r.code == 200);
+  CHECK(encodedText(r.body) == nullptr);
+  CHECK(r.body["items"].is_array());
 }
