@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "api/resource_registry.h"
+#include "apiserver/access_reviews.h"
 #include "apiserver/api_catalog.h"
 #include "apiserver/apiserver.h"
 #include "apiserver/bootstrap_rbac.h"
@@ -118,7 +119,7 @@ struct StartedApi {
 Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
     const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs,
-    const apiserver::RequestAuthorizer& authorizer) {
+    const apiserver::RequestAuthorizer& authorizer, const auth::RbacLookup& rbac) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -143,7 +144,7 @@ Result<StartedApi> startApiServer(
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
           apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
-          apiserver::resourcesInstaller(store, catalog)});
+          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(store, catalog)});
   api->addMetricsCollector(apiserver::storeMetrics(store));
   api->setAuthorizer(&authorizer);
   auto port = api->start();
@@ -212,7 +213,7 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer);
+  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac);
   if (!api.ok()) {
     crds.stop();
     (*store)->close();

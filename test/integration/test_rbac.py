@@ -148,6 +148,73 @@ class RbacTest(ResourcesTestCase):
                       'list resource "configmaps" in API group "" in the namespace "default"',
                       r.stderr)
 
+    def kubectl_as(self, crt, key, *args):
+        config = os.path.join(self.tmp, "user-%d.kubeconfig" % time.monotonic_ns())
+        write(config, json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "u",
+            "clusters": [{"name": "c", "cluster": {
+                "server": "https://127.0.0.1:%d" % self.server.port,
+                "certificate-authority": os.path.join(self.tls, "server-ca.crt")}}],
+            "users": [{"name": "u", "user": {"client-certificate": crt, "client-key": key}}],
+            "contexts": [{"name": "u", "context": {"cluster": "c", "user": "u"}}]}))
+        return subprocess.run(["kubectl", "--kubeconfig", config, *args],
+                              capture_output=True, text=True, timeout=30, env=clean_env())
+
+    def test_whoami_and_can_i(self):
+        self.require_kubectl()
+        _, crt, key = self.user("carol", groups=("qa",))
+        r = self.kubectl_as(crt, key, "auth", "whoami", "-o", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        info = json.loads(r.stdout)["status"]["userInfo"]
+        self.assertEqual(info["username"], "carol")
+        self.assertIn("qa", info["groups"])
+        self.assertIn("system:authenticated", info["groups"])
+
+        r = self.kubectl_as(crt, key, "auth", "can-i", "list", "pods")
+        self.assertEqual((r.returncode, r.stdout.strip()), (1, "no"), r.stderr)
+        code, body = self.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/"
+                                       "rolebindings",
+                               {"metadata": {"name": "qa-view"},
+                                "roleRef": {"apiGroup": "rbac.authorization.k8s.io",
+                                            "kind": "ClusterRole", "name": "view"},
+                                "subjects": [{"kind": "Group", "name": "qa",
+                                              "apiGroup": "rbac.authorization.k8s.io"}]})
+        self.assertEqual(code, 201, body)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            r = self.kubectl_as(crt, key, "auth", "can-i", "list", "pods")
+            if r.returncode == 0:
+                break
+            time.sleep(0.1)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "yes"), r.stderr)
+        r = self.kubectl_as(crt, key, "auth", "can-i", "create", "deployments")
+        self.assertEqual((r.returncode, r.stdout.strip()), (1, "no"))
+        r = self.kubectl_as(crt, key, "auth", "can-i", "get", "pods", "-n", "kube-system")
+        self.assertEqual((r.returncode, r.stdout.strip()), (1, "no"))
+
+        # The admin asks about someone else, with the reason RBAC gives.
+        code, review = self.call("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+                                 {"apiVersion": "authorization.k8s.io/v1",
+                                  "kind": "SubjectAccessReview",
+                                  "spec": {"user": "dave", "groups": ["qa"],
+                                           "resourceAttributes": {"namespace": "default",
+                                                                  "verb": "get",
+                                                                  "resource": "pods"}}})
+        self.assertEqual(code, 201, review)
+        self.assertTrue(review["status"]["allowed"])
+        self.assertIn('RoleBinding "qa-view/default" of ClusterRole "view" to Group "qa"',
+                      review["status"]["reason"])
+        code, review = self.call(
+            "POST", "/apis/authorization.k8s.io/v1/namespaces/kube-system/"
+                    "localsubjectaccessreviews",
+            {"spec": {"user": "dave", "groups": ["qa"],
+                      "resourceAttributes": {"verb": "get", "resource": "pods"}}})
+        self.assertEqual(code, 201, review)
+        self.assertFalse(review["status"]["allowed"])
+        code, review = self.call("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+                                 {"spec": {"user": "dave"}})
+        self.assertEqual(code, 422, review)
+
 
 if __name__ == "__main__":
     unittest.main()
