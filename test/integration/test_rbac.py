@@ -133,16 +133,7 @@ class RbacTest(ResourcesTestCase):
 
         # kubectl prints the refusal and fails.
         self.require_kubectl()
-        config = os.path.join(self.tmp, "bob.kubeconfig")
-        write(config, json.dumps({
-            "apiVersion": "v1", "kind": "Config", "current-context": "bob",
-            "clusters": [{"name": "c", "cluster": {
-                "server": "https://127.0.0.1:%d" % self.server.port,
-                "certificate-authority": os.path.join(self.tls, "server-ca.crt")}}],
-            "users": [{"name": "bob", "user": {"client-certificate": crt, "client-key": key}}],
-            "contexts": [{"name": "bob", "context": {"cluster": "c", "user": "bob"}}]}))
-        r = subprocess.run(["kubectl", "--kubeconfig", config, "get", "configmaps"],
-                           capture_output=True, text=True, timeout=30, env=clean_env())
+        r = self.kubectl_as(crt, key, "get", "configmaps")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn('Error from server (Forbidden): configmaps is forbidden: User "bob" cannot '
                       'list resource "configmaps" in API group "" in the namespace "default"',
