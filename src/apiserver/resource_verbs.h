@@ -12,6 +12,7 @@
 
 #include "api/resource_registry.h"
 #include "apiserver/resource_path.h"
+#include "apiserver/user_info.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -36,6 +37,9 @@ struct VerbRequest {
   std::string contentType;  // the request's Content-Type header
   std::string userAgent;    // names the field manager of writes without a fieldManager
   std::string accept;  // the Accept header: JSON, Table or PartialObjectMetadata
+  // Who asks (set for requests that came over HTTP; admission checks that depend on the
+  // requester, such as RBAC escalation or node restriction, read it).
+  const UserInfo* user = nullptr;
 };
 
 struct Reply {

@@ -1,5 +1,6 @@
 #include "apiserver/resources.h"
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -120,9 +121,20 @@ void legacyWatchParams(ResourceTarget& target, QueryParams& params) {
   }
 }
 
+// The handler of a POST to a named object's subresource, or nullptr when none is served.
+const SubresourceCreate* subresourceCreator(const SubresourceCreators& creators,
+                                            const ResourceTarget& t) {
+  if (t.name.empty() || t.subresource.empty() || !t.info->builtin) {
+    return nullptr;
+  }
+  auto it = creators.find(t.info->resource + "/" + t.subresource);
+  return it == creators.end() ? nullptr : &it->second;
+}
+
 // nullopt when the request is answered by a stream already set up on `res`.
-std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib::Request& req,
-                           httplib::Response& res) {
+std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& creators,
+                           Method method, const httplib::Request& req, httplib::Response& res,
+                           const UserInfo& user) {
   auto path = parseResourcePath(req.path);
   if (!path.ok()) {
     return Reply{404, statusObject(path.status())};
@@ -148,12 +160,14 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     legacyWatchParams(*target, params);
   }
   Dispatch d = route(method, *target, params);
+  const SubresourceCreate* creator =
+      method == Method::kPost ? subresourceCreator(creators, *target) : nullptr;
   // Resources without get (tokenreviews, bindings, ...) are not stored objects: their
   // handlers come with their features.
   bool stored = target->info->hasVerb("get");
   bool crossNamespaceWrite = target->info->namespaced && target->ns.empty() &&
                              (method == Method::kPost || method == Method::kDelete);
-  bool served = d.run != nullptr || d.streams;
+  bool served = d.run != nullptr || d.streams || creator != nullptr;
   if (!verbAllowed(*target, d.verb) || !served || !stored || crossNamespaceWrite) {
     return errorReply(verbNotSupported(d.verb, *target->info), *target);
   }
@@ -181,19 +195,21 @@ std::optional<Reply> serve(const VerbContext& ctx, Method method, const httplib:
     }
     body = std::move(*json);
   }
-  return d.run(ctx, VerbRequest{*target, std::move(params), std::move(body),
-                                req.get_header_value("Content-Type"),
-                                req.get_header_value("User-Agent")});
+  VerbRequest write{*target, std::move(params), std::move(body),
+                    req.get_header_value("Content-Type"), req.get_header_value("User-Agent")};
+  write.user = &user;
+  return creator != nullptr ? (*creator)(ctx, write) : d.run(ctx, write);
 }
 
-Handler handler(store::Store& store, const ApiCatalog& catalog, Method method) {
-  return [&store, &catalog, method](const httplib::Request& req, httplib::Response& res,
-                                    const UserInfo&) {
+Handler handler(store::Store& store, const ApiCatalog& catalog,
+                std::shared_ptr<const SubresourceCreators> creators, Method method) {
+  return [&store, &catalog, creators, method](const httplib::Request& req,
+                                              httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
     VerbContext ctx{store, *registry, registry};
     std::optional<Reply> reply;
     try {
-      reply = serve(ctx, method, req, res);
+      reply = serve(ctx, *creators, method, req, res, user);
     } catch (const nlohmann::json::exception& e) {
       // Shapes the verbs did not expect (a label that is a number, ...) are the client's.
       reply = Reply{400, statusObject(badRequest(std::string("malformed object: ") + e.what()))};
@@ -207,14 +223,22 @@ Handler handler(store::Store& store, const ApiCatalog& catalog, Method method) {
 
 }  // namespace
 
-RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog) {
-  return [&store, &catalog](Routes& routes) {
+RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
+                                  SubresourceCreators creators) {
+  auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
+  return [&store, &catalog, shared](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
-      routes.get(pattern, handler(store, catalog, Method::kGet));
-      routes.post(pattern, handler(store, catalog, Method::kPost));
-      routes.put(pattern, handler(store, catalog, Method::kPut));
-      routes.del(pattern, handler(store, catalog, Method::kDelete));
-      routes.patch(pattern, handler(store, catalog, Method::kPatch));
+      for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
+                       Method::kPatch}) {
+        Handler h = handler(store, catalog, shared, m);
+        switch (m) {
+          case Method::kGet: routes.get(pattern, std::move(h)); break;
+          case Method::kPost: routes.post(pattern, std::move(h)); break;
+          case Method::kPut: routes.put(pattern, std::move(h)); break;
+          case Method::kDelete: routes.del(pattern, std::move(h)); break;
+          case Method::kPatch: routes.patch(pattern, std::move(h)); break;
+        }
+      }
     }
   };
 }
