@@ -4,6 +4,7 @@
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/service_allocation.h"
 
 namespace tug::apiserver {
 namespace {
@@ -49,11 +50,25 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (auto refused = admitCreate(*target.info, obj)) {
     return *refused;
   }
+  ServiceAllocation* services =
+      allocatesServiceAddresses(*target.info) ? ctx.services : nullptr;
+  if (services != nullptr) {
+    if (auto refused = services->allocate(obj, nullptr, *dryRun)) {
+      return *refused;
+    }
+  }
   recordManagedFields(req, nullptr, obj);
   for (int attempt = 0; attempt < kGenerateNameAttempts; ++attempt) {
     if (generated && attempt > 0) {
       target.name = generateName(prefix);
       obj["metadata"]["name"] = target.name;
+      // The claims name their holder: claim again under the new name.
+      if (services != nullptr && !*dryRun) {
+        services->release(obj, nullptr);
+        if (auto refused = services->allocate(obj, nullptr, false)) {
+          return *refused;
+        }
+      }
     }
     if (*dryRun) {
       auto existing = ctx.store.get(targetKey(target));
@@ -71,8 +86,14 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       return Reply{201, std::move(obj), fields.warnings};
     }
     if (!(generated && kv.status().code() == Code::kAlreadyExists)) {
+      if (services != nullptr) {
+        services->release(obj, nullptr);
+      }
       return errorReply(describeStoreError(kv.status(), target, target.name), target);
     }
+  }
+  if (services != nullptr && !*dryRun) {
+    services->release(obj, nullptr);
   }
   return errorReply(resourceExists(*target.info, target.name), target);
 }

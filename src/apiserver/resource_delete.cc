@@ -1,6 +1,7 @@
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/service_allocation.h"
 
 namespace tug::apiserver {
 namespace {
@@ -108,6 +109,9 @@ Result<nlohmann::json> deleteOne(const VerbContext& ctx, const ResourceTarget& t
       }
     } else {
       written = ctx.store.remove(key, kv->modRevision);
+      if (written.ok() && ctx.services != nullptr && allocatesServiceAddresses(*target.info)) {
+        ctx.services->release(*obj, nullptr);
+      }
     }
     if (written.ok()) {
       return obj;

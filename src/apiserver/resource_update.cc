@@ -7,6 +7,7 @@
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/service_allocation.h"
 
 namespace tug::apiserver {
 namespace {
@@ -90,6 +91,12 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     if (Status s = mutate(next, *current); !s.isOk()) {
       return errorReply(s, req.target);
     }
+    ServiceAllocation* services = allocatesServiceAddresses(info) ? ctx.services : nullptr;
+    if (services != nullptr) {
+      if (auto refused = services->allocate(next, &*current, *dryRun)) {
+        return *refused;
+      }
+    }
     recordManagedFields(req, &*current, next);
     setResourceVersion(next, kv->modRevision);
     if (next == *current || *dryRun) {
@@ -99,6 +106,10 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     bool finished = !metaString(next, "deletionTimestamp").empty() && !awaitsFinalizers(info, next);
     auto written = finished ? ctx.store.remove(key, kv->modRevision)
                             : ctx.store.update(key, next.dump(), kv->modRevision);
+    if (services != nullptr) {  // what the old version held and the new one does not goes
+      written.ok() ? services->release(*current, finished ? nullptr : &next)
+                   : services->release(next, &*current);
+    }
     if (written.ok()) {
       setResourceVersion(next, finished ? kv->modRevision : written->modRevision);
       return Reply{200, std::move(next)};

@@ -22,12 +22,16 @@ namespace tug::apiserver {
 
 using QueryParams = std::multimap<std::string, std::string>;
 
+class ServiceAllocation;
+
 struct VerbContext {
   store::Store& store;
   const api::ResourceRegistry& registry;
   // Owns `registry` when it is a snapshot of the served registry (which changes with CRDs):
   // a request that outlives its handler (a watch) keeps it, and so the ResourceInfo it uses.
   std::shared_ptr<const api::ResourceRegistry> registryOwner = nullptr;
+  // Cluster IPs and node ports for Services; nullptr: Services are stored as given.
+  ServiceAllocation* services = nullptr;
 };
 
 struct VerbRequest {

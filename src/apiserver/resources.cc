@@ -12,6 +12,7 @@
 #include "apiserver/resource_verbs.h"
 #include "apiserver/resource_watch.h"
 #include "apiserver/response.h"
+#include "apiserver/service_allocation.h"
 #include "apiserver/status_response.h"
 #include "apiserver/table_response.h"
 
@@ -202,11 +203,12 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
 }
 
 Handler handler(store::Store& store, const ApiCatalog& catalog,
-                std::shared_ptr<const SubresourceCreators> creators, Method method) {
-  return [&store, &catalog, creators, method](const httplib::Request& req,
-                                              httplib::Response& res, const UserInfo& user) {
+                std::shared_ptr<const SubresourceCreators> creators,
+                std::shared_ptr<ServiceAllocation> services, Method method) {
+  return [&store, &catalog, creators, services, method](
+             const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store, *registry, registry};
+    VerbContext ctx{store, *registry, registry, services.get()};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
@@ -224,13 +226,14 @@ Handler handler(store::Store& store, const ApiCatalog& catalog,
 }  // namespace
 
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
-                                  SubresourceCreators creators) {
+                                  SubresourceCreators creators, const ServiceRanges& ranges) {
   auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
-  return [&store, &catalog, shared](Routes& routes) {
+  auto services = std::make_shared<ServiceAllocation>(store, ranges);
+  return [&store, &catalog, shared, services](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
       for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
                        Method::kPatch}) {
-        Handler h = handler(store, catalog, shared, m);
+        Handler h = handler(store, catalog, shared, services, m);
         switch (m) {
           case Method::kGet: routes.get(pattern, std::move(h)); break;
           case Method::kPost: routes.post(pattern, std::move(h)); break;

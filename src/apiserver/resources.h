@@ -9,6 +9,7 @@
 #include "apiserver/routes.h"
 #include "common/status.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/service_ranges.h"
 #include "store/store.h"
 
 namespace tug::apiserver {
@@ -23,8 +24,10 @@ using SubresourceCreators = std::map<std::string, SubresourceCreate>;
 // The REST verbs (get, list, watch, create, update, patch, delete, deletecollection, and the
 // status and scale subresources) for every resource the catalog serves at the time of each
 // request, under /api/v1/... and /apis/<g>/<v>/... Both references must outlive the server.
+// Services get their cluster IPs and node ports from `ranges`.
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
-                                  SubresourceCreators creators = {});
+                                  SubresourceCreators creators = {},
+                                  const ServiceRanges& ranges = {});
 
 // Creates the namespaces every cluster has (default, kube-system, kube-public,
 // kube-node-lease) when they are missing, so that a fresh server works with kubectl.

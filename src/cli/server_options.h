@@ -20,6 +20,9 @@ struct ServerOptions {
   int httpsListenPort = 6443;  // 0: any free port
   std::string bindAddress;
   std::vector<std::string> tlsSans;
+  std::string serviceCidr;
+  std::string serviceNodePortRange;
+  std::string nodeIp;  // empty: found at start
   std::string writeKubeconfig;
   int writeKubeconfigMode = 0600;
 

@@ -14,6 +14,7 @@
 #include "apiserver/rbac_store_lookup.h"
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
+#include "apiserver/kubernetes_service.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/resources.h"
 #include "apiserver/store_metrics.h"
@@ -96,6 +97,22 @@ apiserver::HealthChecks healthChecks(store::Store& store) {
   return h;
 }
 
+// The service range and node-port range from the flags; a bad value stops the start.
+Result<apiserver::ServiceRanges> serviceRanges(const cli::ServerOptions& o) {
+  auto cidr = apiserver::Ipv4Cidr::parse(o.serviceCidr);
+  if (!cidr.ok()) {
+    return cidr.status().wrap("--service-cidr");
+  }
+  auto ports = apiserver::PortRange::parse(o.serviceNodePortRange);
+  if (!ports.ok()) {
+    return ports.status().wrap("--service-node-port-range");
+  }
+  if (!o.nodeIp.empty() && !apiserver::parseIpv4(o.nodeIp)) {
+    return invalid("--node-ip: " + o.nodeIp + " is not an IPv4 address");
+  }
+  return apiserver::ServiceRanges{*cidr, *ports};
+}
+
 Status writeAdminKubeconfig(const cli::ServerOptions& o, const pki::PkiFiles& files, int port) {
   auto ca = pki::readWholeFile(files.serverCaCert);
   auto cert = pki::readWholeFile(files.adminCert);
@@ -119,7 +136,8 @@ struct StartedApi {
 Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
     const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs,
-    const apiserver::RequestAuthorizer& authorizer, const auth::RbacLookup& rbac) {
+    const apiserver::RequestAuthorizer& authorizer, const auth::RbacLookup& rbac,
+    const apiserver::ServiceRanges& ranges) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -144,7 +162,7 @@ Result<StartedApi> startApiServer(
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
           apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
-          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(store, catalog)});
+          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(store, catalog, {}, ranges)});
   api->addMetricsCollector(apiserver::storeMetrics(store));
   api->setAuthorizer(&authorizer);
   auto port = api->start();
@@ -186,6 +204,10 @@ Status run(const cli::ServerOptions& options) {
     TUG_LOG(kDebug, kLog) << "read config file " << file;
   }
   const std::string dataDir = std::filesystem::absolute(options.dataDir).lexically_normal();
+  auto ranges = serviceRanges(options);
+  if (!ranges.ok()) {
+    return ranges.status();
+  }
   // Nothing is logged at info level before this can fail: a refused start prints one line.
   Result<store::StorePtr> store = openStore(options, dataDir);
   if (!store.ok()) {
@@ -213,11 +235,20 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac);
+  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac, *ranges);
   if (!api.ok()) {
     crds.stop();
     (*store)->close();
     return api.status();
+  }
+  apiserver::ApiServerEndpoint advertised{
+      options.nodeIp.empty() ? apiserver::defaultAdvertiseAddress(options.bindAddress)
+                             : options.nodeIp,
+      api->port};
+  if (Status s = apiserver::reconcileKubernetesService(**store, api::ResourceRegistry::builtin(),
+                                                       *ranges, advertised);
+      !s.isOk()) {
+    TUG_LOG(kWarn, kLog) << "the kubernetes Service: " << s.message();
   }
   auto controllerClient = std::make_unique<client::HttpsClient>(controllerEndpoint(options, *api));
   auto namespaces = std::make_unique<controllers::NamespaceController>(*controllerClient);

@@ -1,5 +1,8 @@
 #include "api/validation/strategy.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 
 namespace tug::api::validation {
@@ -159,6 +162,85 @@ void prepareCustomResourceDefinition(Json& crd) {
 }
 
 // Copies spec.<key> from the old object when the new one leaves it unset.
+bool usesNodePorts(const Json& spec) {
+  std::string type = stringField(spec, "type");
+  const Json* lb = field(spec, "allocateLoadBalancerNodePorts");
+  return type == "NodePort" ||
+         (type == "LoadBalancer" && !(lb != nullptr && lb->is_boolean() && !lb->get<bool>()));
+}
+
+std::map<std::string, long long> nodePortsByName(const Json& spec) {
+  std::map<std::string, long long> ports;
+  if (const Json* list = arrayField(spec, "ports")) {
+    for (const Json& p : *list) {
+      if (p.is_object()) {
+        ports[stringField(p, "name")] = intField(p, "nodePort").value_or(0);
+      }
+    }
+  }
+  return ports;
+}
+
+// A replacement that leaves node ports out keeps those it had (matched by port name), and a
+// change to a type without node ports drops the ones the user did not change, so that
+// `kubectl replace` or a patch of `type` alone does what was meant (upstream does the same).
+void carryNodePorts(Json& obj, const Json& old) {
+  Json* spec = objectField(obj, "spec");
+  const Json* oldSpec = objectField(old, "spec");
+  Json* ports = spec ? arrayField(*spec, "ports") : nullptr;
+  if (ports == nullptr || oldSpec == nullptr || !usesNodePorts(*oldSpec)) {
+    return;
+  }
+  auto before = nodePortsByName(*oldSpec);
+  auto now = nodePortsByName(*spec);
+  if (!usesNodePorts(*spec)) {
+    if (now == before || std::all_of(now.begin(), now.end(), [&](const auto& p) {
+          return p.second == 0 || before[p.first] == p.second;
+        })) {
+      for (Json& p : *ports) {
+        if (p.is_object()) {
+          p.erase("nodePort");
+        }
+      }
+    }
+    // Fields only external types have go with the type when the user left them as they were.
+    if (stringField(*spec, "type") != "LoadBalancer") {
+      for (const char* key : {"healthCheckNodePort", "allocateLoadBalancerNodePorts",
+                              "externalTrafficPolicy"}) {
+        const Json* was = field(*oldSpec, key);
+        const Json* is = field(*spec, key);
+        if (is != nullptr && was != nullptr && *is == *was) {
+          spec->erase(key);
+        }
+      }
+    }
+    return;
+  }
+  std::set<long long> inUse;
+  for (const auto& [name, port] : now) {
+    if (port != 0) {
+      inUse.insert(port);
+    }
+  }
+  for (Json& p : *ports) {
+    if (!p.is_object() || intField(p, "nodePort").value_or(0) != 0) {
+      continue;
+    }
+    auto it = before.find(stringField(p, "name"));
+    if (it != before.end() && it->second != 0 && !inUse.count(it->second)) {
+      p["nodePort"] = it->second;
+      inUse.insert(it->second);
+    }
+  }
+  if (intField(*spec, "healthCheckNodePort").value_or(0) == 0) {
+    if (auto hc = intField(*oldSpec, "healthCheckNodePort"); hc && *hc != 0 &&
+        stringField(*spec, "type") == "LoadBalancer" &&
+        stringField(*spec, "externalTrafficPolicy") == "Local") {
+      (*spec)["healthCheckNodePort"] = *hc;
+    }
+  }
+}
+
 void keepSpecField(Json& obj, const Json& old, const char* key) {
   Json* spec = objectField(obj, "spec");
   const Json* oldSpec = objectField(old, "spec");
@@ -206,6 +288,7 @@ void prepareUpdate(std::string_view group, std::string_view kind, Json& obj, con
         keepSpecField(obj, old, key);
       }
     }
+    carryNodePorts(obj, old);
     defaultServiceFamilies(obj);
   } else if (group.empty() && kind == "Namespace") {
     // The namespace's finalizers change only through its finalize subresource.

@@ -9,8 +9,6 @@ namespace tug::api::validation {
 namespace {
 
 // The default service node port range, as tug's allocator will use it.
-constexpr long long kNodePortMin = 30000;
-constexpr long long kNodePortMax = 32767;
 
 bool isIPv4(const std::string& s) {
   in_addr a{};
@@ -73,11 +71,9 @@ ErrorList validatePorts(const Json& spec, const Path& p, const std::string& type
       if (type == "ClusterIP" || type == "ExternalName") {
         errs.push_back(forbidden(pp.child("nodePort"),
                                  "may not be used when `type` is '" + type + "'"));
-      } else if (*nodePort < kNodePortMin || *nodePort > kNodePortMax) {
-        errs.push_back(invalid(pp.child("nodePort"), *nodePort,
-                               "provided port is not in the valid range. The range of valid "
-                               "ports is " + std::to_string(kNodePortMin) + "-" +
-                                   std::to_string(kNodePortMax)));
+      } else if (*nodePort < 1 || *nodePort > 65535) {
+        // The configured node-port range is the allocator's to enforce (it is a flag).
+        errs.push_back(invalid(pp.child("nodePort"), *nodePort, inclusiveRangeError(1, 65535)));
       }
     }
     // Two ports may not expose the same number with the same protocol.
