@@ -7,6 +7,7 @@ Every server listens on 127.0.0.1 on a free port with its data in a temporary di
 
 import ipaddress
 import json
+import time
 import unittest
 
 from test_cli import error_lines, loopback, tug
@@ -175,6 +176,106 @@ class NodePortTest(ServicesTestCase):
         r = self.kubectl("delete", "namespace", "team", "--timeout=30s")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.create(service("s", "NodePort", [{"port": 80, "nodePort": 31000}]))
+
+
+class EndpointsTest(ServicesTestCase):
+    def wait_for(self, check, what, timeout=15):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = check()
+            if last:
+                return last
+            time.sleep(0.1)
+        self.fail("timed out waiting for %s (last: %r)" % (what, last))
+
+    def run_pod(self, name, ip, ready=True, labels=None):
+        """A pod as a kubelet would report it: bound, running, with an IP."""
+        code, body = self.call("POST", "/api/v1/namespaces/default/pods", {
+            "metadata": {"name": name, "labels": labels or {"app": "web"}},
+            "spec": {"nodeName": "node-a", "containers": [
+                {"name": "c", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]}})
+        self.assertEqual(code, 201, body)
+        self.set_ready(name, ip, ready)
+
+    def set_ready(self, name, ip, ready):
+        code, pod = self.call("GET", "/api/v1/namespaces/default/pods/" + name)
+        pod["status"] = {"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}],
+                         "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}
+        code, body = self.call("PUT", "/api/v1/namespaces/default/pods/%s/status" % name, pod)
+        self.assertEqual(code, 200, body)
+
+    def endpoints(self):
+        code, body = self.call("GET", "/api/v1/namespaces/default/endpoints/web")
+        return body if code == 200 else None
+
+    def slices(self):
+        code, body = self.call("GET", "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices"
+                                      "?labelSelector=kubernetes.io%2Fservice-name%3Dweb")
+        self.assertEqual(code, 200, body)
+        return body["items"]
+
+    def addresses(self, kind="addresses"):
+        e = self.endpoints()
+        if e is None:
+            return None
+        return sorted(a["ip"] for s in e.get("subsets", []) for a in s.get(kind, []))
+
+    def test_endpoints_follow_ready_pods(self):
+        self.require_kubectl()
+        self.create(service("web", ports=[{"name": "http", "port": 80, "targetPort": "web"}]))
+        self.wait_for(lambda: self.endpoints() is not None, "the Endpoints of web")
+        self.assertNotIn("subsets", self.endpoints())
+        self.run_pod("web-1", "10.42.0.11")
+        self.run_pod("web-2", "10.42.0.12", ready=False)
+        self.run_pod("db", "10.42.0.13", labels={"app": "db"})
+        self.wait_for(lambda: self.addresses() == ["10.42.0.11"] and
+                      self.addresses("notReadyAddresses") == ["10.42.0.12"],
+                      "web-1 ready and web-2 not")
+        self.assertEqual(self.endpoints()["subsets"][0]["ports"],
+                         [{"name": "http", "port": 8080, "protocol": "TCP"}])
+        r = self.kubectl("get", "endpoints", "web")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("10.42.0.11:8080", r.stdout)
+        # The slice says the same, owned by the Service.
+        slices = self.wait_for(lambda: [s for s in self.slices() if len(s["endpoints"]) == 2],
+                               "two endpoints in the slice")
+        slice_ = slices[0]
+        self.assertEqual(slice_["addressType"], "IPv4")
+        self.assertEqual(slice_["ports"], [{"name": "http", "port": 8080, "protocol": "TCP"}])
+        self.assertEqual(slice_["metadata"]["ownerReferences"][0]["kind"], "Service")
+        ready = {e["addresses"][0]: e["conditions"]["ready"] for e in slice_["endpoints"]}
+        self.assertEqual(ready, {"10.42.0.11": True, "10.42.0.12": False})
+        # Readiness flips, a pod leaves by relabelling, a pod is deleted.
+        self.set_ready("web-2", "10.42.0.12", True)
+        self.wait_for(lambda: self.addresses() == ["10.42.0.11", "10.42.0.12"], "web-2 ready")
+        r = self.kubectl("label", "pod", "web-1", "app=debug", "--overwrite")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.wait_for(lambda: self.addresses() == ["10.42.0.12"], "web-1 gone by label")
+        self.assertEqual(self.call("DELETE", "/api/v1/namespaces/default/pods/web-2?gracePeriodSeconds=0")[0], 200)
+        self.wait_for(lambda: self.addresses() == [], "web-2 gone")
+        self.wait_for(lambda: [s for s in self.slices() if not s["endpoints"]], "an empty slice")
+        # A change by hand is put back.
+        e = self.endpoints()
+        e["subsets"] = [{"addresses": [{"ip": "192.0.2.1"}]}]
+        self.assertEqual(self.call("PUT", "/api/v1/namespaces/default/endpoints/web", e)[0], 200)
+        self.wait_for(lambda: self.addresses() == [], "the hand-made address removed")
+        # The Service goes, and its endpoints with it.
+        self.assertEqual(self.call("DELETE", SERVICES + "/web")[0], 200)
+        self.wait_for(lambda: self.endpoints() is None, "the Endpoints deleted")
+        self.wait_for(lambda: self.slices() == [], "the slices deleted")
+
+    def test_services_without_selector_keep_their_own_endpoints(self):
+        body = service("manual")
+        del body["spec"]["selector"]
+        self.create(body)
+        code, e = self.call("POST", "/api/v1/namespaces/default/endpoints", {
+            "metadata": {"name": "manual"},
+            "subsets": [{"addresses": [{"ip": "192.0.2.7"}], "ports": [{"port": 5432}]}]})
+        self.assertEqual(code, 201, e)
+        time.sleep(1)
+        code, e = self.call("GET", "/api/v1/namespaces/default/endpoints/manual")
+        self.assertEqual(e["subsets"][0]["addresses"][0]["ip"], "192.0.2.7")
 
 
 class RangesFlagTest(ServicesTestCase):
