@@ -1,4 +1,5 @@
 #include "apiserver/admission.h"
+#include "apiserver/default_tolerations.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_apply.h"
@@ -46,6 +47,9 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (generated) {  // drawn before admission, which checks the name and may label with it
     target.name = generateName(prefix);
     obj["metadata"]["name"] = target.name;
+  }
+  if (target.info->builtin && target.info->group.empty() && target.info->resource == "pods") {
+    addDefaultTolerations(obj, ctx.podDefaults);
   }
   if (auto refused = admitCreate(*target.info, obj)) {
     return *refused;

@@ -24,6 +24,13 @@ using QueryParams = std::multimap<std::string, std::string>;
 
 class ServiceAllocation;
 
+// What the DefaultTolerationSeconds admission gives every new pod: how long it stays bound
+// to a node that is not ready or unreachable before it is evicted.
+struct PodDefaults {
+  int64_t notReadyTolerationSeconds = 300;
+  int64_t unreachableTolerationSeconds = 300;
+};
+
 struct VerbContext {
   store::Store& store;
   const api::ResourceRegistry& registry;
@@ -32,6 +39,7 @@ struct VerbContext {
   std::shared_ptr<const api::ResourceRegistry> registryOwner = nullptr;
   // Cluster IPs and node ports for Services; nullptr: Services are stored as given.
   ServiceAllocation* services = nullptr;
+  PodDefaults podDefaults{};
 };
 
 struct VerbRequest {

@@ -204,11 +204,12 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
 
 Handler handler(store::Store& store, const ApiCatalog& catalog,
                 std::shared_ptr<const SubresourceCreators> creators,
-                std::shared_ptr<ServiceAllocation> services, Method method) {
-  return [&store, &catalog, creators, services, method](
+                std::shared_ptr<ServiceAllocation> services, PodDefaults podDefaults,
+                Method method) {
+  return [&store, &catalog, creators, services, podDefaults, method](
              const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store, *registry, registry, services.get()};
+    VerbContext ctx{store, *registry, registry, services.get(), podDefaults};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
@@ -226,14 +227,15 @@ Handler handler(store::Store& store, const ApiCatalog& catalog,
 }  // namespace
 
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
-                                  SubresourceCreators creators, const ServiceRanges& ranges) {
+                                  SubresourceCreators creators, const ServiceRanges& ranges,
+                                  const PodDefaults& podDefaults) {
   auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
   auto services = std::make_shared<ServiceAllocation>(store, ranges);
-  return [&store, &catalog, shared, services](Routes& routes) {
+  return [&store, &catalog, shared, services, podDefaults](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
       for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
                        Method::kPatch}) {
-        Handler h = handler(store, catalog, shared, services, m);
+        Handler h = handler(store, catalog, shared, services, podDefaults, m);
         switch (m) {
           case Method::kGet: routes.get(pattern, std::move(h)); break;
           case Method::kPost: routes.post(pattern, std::move(h)); break;

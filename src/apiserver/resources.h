@@ -24,10 +24,11 @@ using SubresourceCreators = std::map<std::string, SubresourceCreate>;
 // The REST verbs (get, list, watch, create, update, patch, delete, deletecollection, and the
 // status and scale subresources) for every resource the catalog serves at the time of each
 // request, under /api/v1/... and /apis/<g>/<v>/... Both references must outlive the server.
-// Services get their cluster IPs and node ports from `ranges`.
+// Services get their cluster IPs and node ports from `ranges`; new pods get `podDefaults`.
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
                                   SubresourceCreators creators = {},
-                                  const ServiceRanges& ranges = {});
+                                  const ServiceRanges& ranges = {},
+                                  const PodDefaults& podDefaults = {});
 
 // Creates the namespaces every cluster has (default, kube-system, kube-public,
 // kube-node-lease) when they are missing, so that a fresh server works with kubectl.

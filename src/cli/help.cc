@@ -93,16 +93,26 @@ std::string commandHelp(const Command& command, std::span<const FlagSpec> table)
     }
   }
   rows.emplace_back("  -h, --help", "Show this help");
+  // Descriptions line up after the flags; a flag longer than the column has its description
+  // start on the next line, so that one long name does not squeeze every description.
+  constexpr size_t kMaxFlagColumn = 36;
   size_t width = 0;
   for (const auto& [left, right] : rows) {
-    width = std::max(width, left.size());
+    if (left.size() <= kMaxFlagColumn) {
+      width = std::max(width, left.size());
+    }
   }
   std::string s = "Usage: tug " + std::string(command.name) + (rows.size() > 1 ? " [flags]" : "") +
                   "\n\n" + std::string(command.description) + "\n\nFlags:\n";
   const size_t indent = width + 3;
   for (const auto& [left, right] : rows) {
     std::vector<std::string> lines = wrap(right, kHelpWidth - indent);
-    s += pad(left, indent) + lines[0] + "\n";
+    if (left.size() + 3 > indent) {
+      s += left + "\n";
+      s += std::string(indent, ' ') + lines[0] + "\n";
+    } else {
+      s += pad(left, indent) + lines[0] + "\n";
+    }
     for (size_t i = 1; i < lines.size(); ++i) {
       s += std::string(indent, ' ') + lines[i] + "\n";
     }

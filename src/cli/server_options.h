@@ -23,6 +23,9 @@ struct ServerOptions {
   std::string serviceCidr;
   std::string serviceNodePortRange;
   std::string nodeIp;  // empty: found at start
+  Duration nodeMonitorGracePeriod{0};
+  int64_t defaultNotReadyTolerationSeconds = 300;
+  int64_t defaultUnreachableTolerationSeconds = 300;
   std::string writeKubeconfig;
   int writeKubeconfigMode = 0600;
 

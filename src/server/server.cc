@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -22,6 +23,7 @@
 #include "client/https_client.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/namespace/namespace_controller.h"
+#include "controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
 #include "cli/version.h"
 #include "common/log.h"
@@ -163,7 +165,10 @@ Result<StartedApi> startApiServer(
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
           apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
-          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(store, catalog, {}, ranges)});
+          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(
+              store, catalog, {}, ranges,
+              apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
+                                     o.defaultUnreachableTolerationSeconds})});
   api->addMetricsCollector(apiserver::storeMetrics(store));
   api->setAuthorizer(&authorizer);
   auto port = api->start();
@@ -188,6 +193,13 @@ client::Endpoint controllerEndpoint(const cli::ServerOptions& o, const StartedAp
   }
   return client::Endpoint{host, api.port, api.files.serverCaCert, api.files.adminCert,
                           api.files.adminKey, "", "tug-controller-manager"};
+}
+
+// Nodes are checked several times within their grace period (every 5 s by default).
+controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions& o) {
+  auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(o.nodeMonitorGracePeriod);
+  return controllers::NodeLifecycleOptions{
+      grace, std::clamp(grace / 8, std::chrono::milliseconds(100), std::chrono::milliseconds(5000))};
 }
 
 }  // namespace
@@ -256,9 +268,12 @@ Status run(const cli::ServerOptions& options) {
   auto serviceAccounts =
       std::make_unique<controllers::ServiceAccountController>(*controllerClient);
   auto endpoints = std::make_unique<controllers::EndpointsController>(*controllerClient);
+  auto nodeLifecycle = std::make_unique<controllers::NodeLifecycleController>(
+      *controllerClient, nodeLifecycleOptions(options));
   namespaces->start();
   serviceAccounts->start();
   endpoints->start();
+  nodeLifecycle->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -270,6 +285,7 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  nodeLifecycle.reset();
   endpoints.reset();
   serviceAccounts.reset();
   namespaces.reset();
