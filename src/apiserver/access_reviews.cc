@@ -41,8 +41,12 @@ Result<auth::Attributes> specAttributes(const json& spec, auth::User user,
   return a;
 }
 
-json parseBody(const httplib::Request& req) {
-  json body = json::parse(req.body, nullptr, false);
+// The review in the request body: JSON, YAML or protobuf (kubectl 1.33 sends protobuf).
+// Null when it does not decode to a JSON object.
+json parseBody(const httplib::Request& req, std::string_view kind) {
+  auto text = requestBodyToJson(req.get_header_value("Content-Type"), req.body,
+                                BodyKind{"authorization.k8s.io/v1", kind});
+  json body = text.ok() ? json::parse(*text, nullptr, false) : json();
   return body.is_object() ? body : json();
 }
 
@@ -85,12 +89,9 @@ json userInfoJson(const UserInfo& user) {
 // as upstream's does.
 void answerRulesReview(const auth::RbacLookup& rbac, const httplib::Request& req,
                        httplib::Response& res, const UserInfo& user) {
-  auto decoded = requestBodyToJson(req.get_header_value("Content-Type"), req.body,
-                                   BodyKind{"authorization.k8s.io/v1", "SelfSubjectRulesReview"});
-  json body = decoded.ok() ? json::parse(*decoded, nullptr, false) : json();
+  json body = parseBody(req, "SelfSubjectRulesReview");
   if (!body.is_object()) {
-    sendStatus(res, decoded.ok() ? badRequest("the request body is not a JSON object")
-                                 : decoded.status());
+    sendStatus(res, badRequest("the request body is not a JSON object"));
     return;
   }
   std::string ns = text(body.value("spec", json::object()), "namespace");
@@ -146,7 +147,9 @@ RouteInstaller accessReviewRoutes(const auth::RbacLookup& lookup) {
     auto review = [rbac](bool self, bool local) {
       return [rbac, self, local](const httplib::Request& req, httplib::Response& res,
                                  const UserInfo& user) {
-        json body = parseBody(req);
+        json body = parseBody(req, self    ? "SelfSubjectAccessReview"
+                                   : local ? "LocalSubjectAccessReview"
+                                           : "SubjectAccessReview");
         if (!body.is_object()) {
           sendStatus(res, badRequest("the request body is not a JSON object"));
           return;

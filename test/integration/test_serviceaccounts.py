@@ -65,7 +65,7 @@ class ServiceAccountsTest(ResourcesTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip()
 
-    def kubectl_with_token(self, token, *args):
+    def kubectl_with_token(self, token, *args, binary=None):
         """kubectl authenticating with `token` only (no client certificate)."""
         config = os.path.join(self.tmp, "token-%d.kubeconfig" % time.monotonic_ns())
         write(config, json.dumps({
@@ -76,7 +76,8 @@ class ServiceAccountsTest(ResourcesTestCase):
             "users": [{"name": "t", "user": {"token": token}}],
             "contexts": [{"name": "t", "context": {"cluster": "c", "user": "t"}}]}))
         cache = os.path.join(self.tmp, "kube-cache-token")
-        return subprocess.run([KUBECTL, "--kubeconfig", config, "--cache-dir", cache, *args],
+        return subprocess.run([binary or KUBECTL, "--kubeconfig", config, "--cache-dir", cache,
+                               *args],
                               capture_output=True, text=True, timeout=30, env=clean_env())
 
     def with_token(self, token, method, path, body=None):
@@ -315,6 +316,18 @@ class ServiceAccountsTest(ResourcesTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn(["pods", "[]", "[]", "[get", "list]"],
                          [line.split() for line in r.stdout.splitlines()])
+
+        # kubectl 1.33 sends the access reviews as protobuf.
+        newer = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+        if os.path.exists(newer):
+            for ns, answer in (("team", (0, "yes")), ("default", (1, "no"))):
+                r = self.kubectl_with_token(token, "auth", "can-i", "list", "pods", "-n", ns,
+                                            binary=newer)
+                self.assertEqual((r.returncode, r.stdout.strip()), answer, r.stderr)
+            r = self.kubectl_with_token(token, "auth", "can-i", "--list", "-n", "team",
+                                        binary=newer)
+            self.assertIn(["pods", "[]", "[]", "[get", "list]"],
+                          [line.split() for line in r.stdout.splitlines()], r.stderr)
 
         # The review itself, and one without a namespace.
         code, _, body = self.with_token(
