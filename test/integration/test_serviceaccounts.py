@@ -16,6 +16,7 @@ import unittest
 import urllib.error
 import urllib.request
 
+import test_rbac
 from test_resources import KUBECTL, ResourcesTestCase
 from test_cli import clean_env, write
 
@@ -289,9 +290,15 @@ class ServiceAccountsTest(ResourcesTestCase):
             key.verify(b64decode(signature), (header + "." + payload + "x").encode(),
                        padding.PKCS1v15(), hashes.SHA256())
 
-        # A user without the binding is refused, as RBAC refuses any non-resource URL.
-        code, ctype, body = self.with_token("garbage", "GET", "/openid/v1/jwks")
-        self.assertEqual(code, 401)
+        # Others need a binding, as for any non-resource URL; strangers are not let in at all.
+        alice, _, _ = test_rbac.RbacTest.user(self, "alice")
+        req = urllib.request.Request("https://127.0.0.1:%d/openid/v1/jwks" % self.server.port)
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, context=alice, timeout=10)
+        self.assertEqual(refused.exception.code, 403)
+        self.assertEqual(json.loads(refused.exception.read())["message"],
+                         'forbidden: User "alice" cannot get path "/openid/v1/jwks"')
+        self.assertEqual(self.with_token("garbage", "GET", "/openid/v1/jwks")[0], 401)
 
     def test_can_i_list(self):
         r = self.kubectl("auth", "can-i", "--list")
