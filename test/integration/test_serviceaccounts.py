@@ -58,8 +58,10 @@ class ServiceAccountsTest(ResourcesTestCase):
                                    {"metadata": {"name": name}})
             self.assertEqual(code, 201, body)
         path = "/api/v1/namespaces/%s/serviceaccounts/%s" % (ns, name)
-        return self.wait_until(lambda: self.call("GET", path)[0] == 200 and self.call("GET", path)[1],
-                               "service account %s/%s" % (ns, name))
+        def found():
+            code, body = self.call("GET", path)
+            return code == 200 and body
+        return self.wait_until(found, "service account %s/%s" % (ns, name))
 
     def create_token(self, name, *args, ns="default"):
         r = self.kubectl("create", "token", name, "-n", ns, *args)

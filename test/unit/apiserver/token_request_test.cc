@@ -29,7 +29,8 @@ struct Fixture {
 
   Fixture() {
     REQUIRE(bootstrapNamespaces(store, registry).isOk());
-    accountUid = create("serviceaccounts", {{"metadata", {{"name", "builder"}}}})["metadata"]["uid"];
+    json account = create("serviceaccounts", {{"metadata", {{"name", "builder"}}}});
+    accountUid = account["metadata"]["uid"];
   }
 
   json create(const char* resource, json body, const std::string& ns = "default") {
@@ -195,8 +196,8 @@ TEST_CASE("a pod-bound token names the pod and its node", "[apiserver][tokens]")
 TEST_CASE("a token binds to a secret, never to other kinds", "[apiserver][tokens]") {
   Fixture f;
   json secret = f.create("secrets", {{"metadata", {{"name", "s"}}}});
-  Reply r = f.request(
-      tokenRequest({{"boundObjectRef", {{"kind", "Secret"}, {"apiVersion", "v1"}, {"name", "s"}}}}));
+  json ref = {{"kind", "Secret"}, {"apiVersion", "v1"}, {"name", "s"}};
+  Reply r = f.request(tokenRequest({{"boundObjectRef", ref}}));
   REQUIRE(r.code == 201);
   CHECK(f.identity(r).secretUid == secret["metadata"]["uid"]);
 
@@ -207,7 +208,7 @@ TEST_CASE("a token binds to a secret, never to other kinds", "[apiserver][tokens
   r = f.request(tokenRequest(
       {{"boundObjectRef", {{"kind", "Deployment"}, {"apiVersion", "apps/v1"}, {"name", "d"}}}}));
   CHECK(r.body["message"] == "cannot bind token to object of type apps/v1, Kind=Deployment");
-  r = f.request(
-      tokenRequest({{"boundObjectRef", {{"kind", "Secret"}, {"apiVersion", "v1"}, {"name", "x"}}}}));
+  ref["name"] = "x";
+  r = f.request(tokenRequest({{"boundObjectRef", ref}}));
   CHECK(r.code == 404);
 }
