@@ -212,3 +212,24 @@ TEST_CASE("a token binds to a secret, never to other kinds", "[apiserver][tokens
   r = f.request(tokenRequest({{"boundObjectRef", ref}}));
   CHECK(r.code == 404);
 }
+
+TEST_CASE("a token binds to a node; a pod's token names its node's uid", "[apiserver][tokens]") {
+  Fixture f;
+  json node = f.create("nodes", {{"metadata", {{"name", "node-1"}}}});
+  std::string nodeUid = node["metadata"]["uid"];
+  Reply r = f.request(
+      tokenRequest({{"boundObjectRef", {{"kind", "Node"}, {"name", "node-1"}}}}));
+  REQUIRE(r.code == 201);
+  pki::TokenIdentity id = f.identity(r);
+  CHECK(id.nodeName == "node-1");
+  CHECK(id.nodeUid == nodeUid);
+  CHECK(id.podName.empty());
+
+  f.create("pods", {{"metadata", {{"name", "web"}}},
+                    {"spec", {{"nodeName", "node-1"},
+                              {"serviceAccountName", "builder"},
+                              {"containers", {{{"name", "c"}, {"image", "x"}}}}}}});
+  r = f.request(tokenRequest({{"boundObjectRef", {{"kind", "Pod"}, {"name", "web"}}}}));
+  REQUIRE(r.code == 201);
+  CHECK(f.identity(r).nodeUid == nodeUid);
+}
