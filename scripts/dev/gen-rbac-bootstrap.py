@@ -13,9 +13,9 @@ import os
 import sys
 
 ROLES = ["cluster-admin", "admin", "edit", "view", "system:discovery", "system:basic-user",
-         "system:public-info-viewer", "system:node"]
+         "system:public-info-viewer", "system:node", "system:service-account-issuer-discovery"]
 BINDINGS = ["cluster-admin", "system:discovery", "system:basic-user",
-            "system:public-info-viewer", "system:node"]
+            "system:public-info-viewer", "system:node", "system:service-account-issuer-discovery"]
 
 
 def items(ref, name):

@@ -1,9 +1,11 @@
 #include "apiserver/access_reviews.h"
 
+#include "apiserver/request_body.h"
 #include "apiserver/response.h"
 #include "apiserver/status_response.h"
 #include "auth/attributes.h"
 #include "auth/authorizer.h"
+#include "auth/policy_rule.h"
 
 namespace tug::apiserver {
 namespace {
@@ -39,8 +41,12 @@ Result<auth::Attributes> specAttributes(const json& spec, auth::User user,
   return a;
 }
 
-json parseBody(const httplib::Request& req) {
-  json body = json::parse(req.body, nullptr, false);
+// The review in the request body: JSON, YAML or protobuf (kubectl 1.33 sends protobuf).
+// Null when it does not decode to a JSON object.
+json parseBody(const httplib::Request& req, std::string_view kind) {
+  auto text = requestBodyToJson(req.get_header_value("Content-Type"), req.body,
+                                BodyKind{"authorization.k8s.io/v1", kind});
+  json body = text.ok() ? json::parse(*text, nullptr, false) : json();
   return body.is_object() ? body : json();
 }
 
@@ -65,6 +71,66 @@ auth::User specUser(const json& spec) {
   return u;
 }
 
+// SelfSubjectReview's status.userInfo: uid and extra only when the authenticator set them.
+json userInfoJson(const UserInfo& user) {
+  json info = {{"username", user.name}, {"groups", user.groups}};
+  if (!user.uid.empty()) {
+    info["uid"] = user.uid;
+  }
+  if (!user.extra.empty()) {
+    info["extra"] = user.extra;
+  }
+  return info;
+}
+
+// A SelfSubjectRulesReview answered as upstream's RBAC RulesFor: each rule with resources is a
+// resource rule, each with nonResourceURLs a non-resource rule; errors met on the way (a
+// binding to a missing role) are reported in evaluationError. The answer's spec stays empty,
+// as upstream's does.
+void answerRulesReview(const auth::RbacLookup& rbac, const httplib::Request& req,
+                       httplib::Response& res, const UserInfo& user) {
+  json body = parseBody(req, "SelfSubjectRulesReview");
+  if (!body.is_object()) {
+    sendStatus(res, badRequest("the request body is not a JSON object"));
+    return;
+  }
+  std::string ns = text(body.value("spec", json::object()), "namespace");
+  if (ns.empty()) {
+    sendStatus(res, badRequest("no namespace on request"));
+    return;
+  }
+  auth::RuleResolver::Rules rules =
+      auth::RbacAuthorizer(rbac).rulesFor(auth::User{user.name, user.groups}, ns);
+  json resourceRules = json::array(), nonResourceRules = json::array();
+  for (const auth::PolicyRule& r : rules.rules) {
+    if (!r.resources.empty()) {
+      json rule = {{"verbs", r.verbs}};
+      for (auto [key, values] : {std::pair{"apiGroups", &r.apiGroups},
+                                 std::pair{"resources", &r.resources},
+                                 std::pair{"resourceNames", &r.resourceNames}}) {
+        if (!values->empty()) {
+          rule[key] = *values;
+        }
+      }
+      resourceRules.push_back(std::move(rule));
+    }
+    if (!r.nonResourceURLs.empty()) {
+      nonResourceRules.push_back({{"verbs", r.verbs}, {"nonResourceURLs", r.nonResourceURLs}});
+    }
+  }
+  json status = {{"resourceRules", std::move(resourceRules)},
+                 {"nonResourceRules", std::move(nonResourceRules)},
+                 {"incomplete", false}};
+  if (!rules.errors.empty()) {
+    status["evaluationError"] = auth::aggregateErrors(rules.errors);
+  }
+  sendJson(res, 201, json{{"apiVersion", "authorization.k8s.io/v1"},
+                          {"kind", "SelfSubjectRulesReview"},
+                          {"metadata", {{"creationTimestamp", nullptr}}},
+                          {"spec", json::object()},
+                          {"status", std::move(status)}});
+}
+
 }  // namespace
 
 RouteInstaller accessReviewRoutes(const auth::RbacLookup& lookup) {
@@ -75,14 +141,15 @@ RouteInstaller accessReviewRoutes(const auth::RbacLookup& lookup) {
                   json review = {{"apiVersion", "authentication.k8s.io/v1"},
                                  {"kind", "SelfSubjectReview"},
                                  {"metadata", {{"creationTimestamp", nullptr}}},
-                                 {"status", {{"userInfo", {{"username", user.name},
-                                                           {"groups", user.groups}}}}}};
+                                 {"status", {{"userInfo", userInfoJson(user)}}}};
                   sendJson(res, 201, review);
                 });
     auto review = [rbac](bool self, bool local) {
       return [rbac, self, local](const httplib::Request& req, httplib::Response& res,
                                  const UserInfo& user) {
-        json body = parseBody(req);
+        json body = parseBody(req, self    ? "SelfSubjectAccessReview"
+                                   : local ? "LocalSubjectAccessReview"
+                                           : "SubjectAccessReview");
         if (!body.is_object()) {
           sendStatus(res, badRequest("the request body is not a JSON object"));
           return;
@@ -99,6 +166,9 @@ RouteInstaller accessReviewRoutes(const auth::RbacLookup& lookup) {
       };
     };
     routes.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review(true, false));
+    routes.post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+                [rbac](const httplib::Request& req, httplib::Response& res,
+                       const UserInfo& user) { answerRulesReview(*rbac, req, res, user); });
     routes.post("/apis/authorization.k8s.io/v1/subjectaccessreviews", review(false, false));
     routes.post("/apis/authorization.k8s.io/v1/namespaces/([^/]+)/localsubjectaccessreviews",
                 review(false, true));

@@ -18,6 +18,7 @@
 #include "apiserver/kubernetes_service.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/resources.h"
+#include "apiserver/service_account_tokens.h"
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "client/https_client.h"
@@ -161,14 +162,26 @@ Result<StartedApi> startApiServer(
   apiOptions.certFile = files->servingCert;
   apiOptions.keyFile = files->servingKey;
   apiOptions.clientCaFile = files->clientCaCert;
-  auto api = std::make_unique<apiserver::ApiServer>(
-      apiOptions, apiserver::Authenticator(), healthChecks(store),
-      std::vector<apiserver::RouteInstaller>{
-          apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
-          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(
-              store, catalog, {}, ranges,
-              apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
-                                     o.defaultUnreachableTolerationSeconds})});
+  auto tokens = apiserver::ServiceAccountTokens::load(
+      {.privateKeyFile = files->serviceKey, .publicKeyFile = files->servicePub});
+  if (!tokens.ok()) {
+    return tokens.status();
+  }
+  apiserver::Authenticator authenticator;
+  authenticator.addTokenAuthenticator(tokens->authenticator(
+      std::make_shared<apiserver::StoreObjectLookup>(store, api::ResourceRegistry::builtin())));
+  std::vector<apiserver::RouteInstaller> installers{
+      apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
+      apiserver::accessReviewRoutes(rbac)};
+  if (auto issuerDiscovery = tokens->discoveryRoutes()) {
+    installers.push_back(std::move(*issuerDiscovery));
+  }
+  installers.push_back(apiserver::resourcesInstaller(
+      store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()}}, ranges,
+      apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
+                             o.defaultUnreachableTolerationSeconds}));
+  auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
+                                                    healthChecks(store), std::move(installers));
   api->addMetricsCollector(apiserver::storeMetrics(store));
   api->setAuthorizer(&authorizer);
   auto port = api->start();

@@ -48,10 +48,12 @@ TEST_CASE("the bootstrap policy holds the roles and bindings tug starts with",
         std::set<std::string>{"admin", "cluster-admin", "edit", "view", "system:aggregate-to-admin",
                               "system:aggregate-to-edit", "system:aggregate-to-view",
                               "system:basic-user", "system:discovery", "system:node",
-                              "system:public-info-viewer"});
-  CHECK(names(p.clusterRoleBindings) == std::set<std::string>{"cluster-admin", "system:basic-user",
-                                                              "system:discovery", "system:node",
-                                                              "system:public-info-viewer"});
+                              "system:public-info-viewer",
+                              "system:service-account-issuer-discovery"});
+  CHECK(names(p.clusterRoleBindings) ==
+        std::set<std::string>{"cluster-admin", "system:basic-user", "system:discovery",
+                              "system:node", "system:public-info-viewer",
+                              "system:service-account-issuer-discovery"});
   for (const Json& r : p.clusterRoles) {
     CHECK(r["metadata"]["annotations"]["rbac.authorization.kubernetes.io/autoupdate"] == "true");
   }
