@@ -19,6 +19,7 @@
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "client/https_client.h"
+#include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
 #include "cli/version.h"
@@ -223,8 +224,10 @@ Status run(const cli::ServerOptions& options) {
   auto namespaces = std::make_unique<controllers::NamespaceController>(*controllerClient);
   auto serviceAccounts =
       std::make_unique<controllers::ServiceAccountController>(*controllerClient);
+  auto garbageCollector = std::make_unique<controllers::GarbageCollector>(*controllerClient);
   namespaces->start();
   serviceAccounts->start();
+  garbageCollector->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -236,6 +239,7 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  garbageCollector.reset();
   serviceAccounts.reset();
   namespaces.reset();
   controllerClient.reset();
