@@ -173,7 +173,10 @@ Status GarbageCollector::syncMonitors() {
       auto m = std::make_unique<Monitor>();
       m->served = r;
       m->informer = std::make_unique<client::Informer>(client_, r.resource);
-      m->informer->setTransform(gc::metadataOnly);
+      // The cache keeps each object's metadata as compact JSON text: a parsed tree costs
+      // several times its text in nodes, for thousands of objects that are seldom read.
+      m->informer->setTransform(
+          [](client::json&& obj) { return client::json(gc::metadataOnly(std::move(obj)).dump()); });
       client::ServedResource copy = r;
       m->informer->addHandlers(client::EventHandlers{
           [this, copy](const client::json& obj) { onEvent(copy, nullptr, &obj); },
@@ -198,17 +201,24 @@ Status GarbageCollector::syncMonitors() {
 void GarbageCollector::onEvent(const client::ServedResource& r, const client::json* old,
                                const client::json* now) {
   const std::string apiVersion = apiVersionOf(r.resource);
+  // What the informers hand over is the metadata as text (see syncMonitors).
+  auto read = [&](const client::json& text) {
+    client::json obj = text.is_string()
+                           ? client::json::parse(text.get_ref<const std::string&>(), nullptr, false)
+                           : text;
+    return gc::readObjectMeta(obj, apiVersion, r.kind);
+  };
   if (now == nullptr) {
-    ObjectMeta last = gc::readObjectMeta(*old, apiVersion, r.kind);
+    ObjectMeta last = read(*old);
     enqueue(graph_.observeDeleted(last.identity));
     return;
   }
-  ObjectMeta current = gc::readObjectMeta(*now, apiVersion, r.kind);
+  ObjectMeta current = read(*now);
   if (old == nullptr) {
     enqueue(graph_.observe(nullptr, current));
     return;
   }
-  ObjectMeta before = gc::readObjectMeta(*old, apiVersion, r.kind);
+  ObjectMeta before = read(*old);
   enqueue(graph_.observe(&before, current));
 }
 
