@@ -37,6 +37,10 @@ Informer::~Informer() { stop(); }
 
 void Informer::addHandlers(EventHandlers handlers) { handlers_.push_back(std::move(handlers)); }
 
+void Informer::setTransform(std::function<json(json&&)> transform) {
+  transform_ = std::move(transform);
+}
+
 void Informer::start() {
   thread_ = std::thread([this] { run(); });
 }
@@ -119,7 +123,7 @@ bool Informer::relist() {
     }
     for (json& obj : page->items) {
       std::string key = objectKey(obj);  // before the move: json's operator= takes by value
-      fresh[key] = std::move(obj);
+      fresh[key] = transform_ ? transform_(std::move(obj)) : std::move(obj);
     }
     rv = page->resourceVersion;
     options.continueToken = page->continueToken;
@@ -177,7 +181,7 @@ Status Informer::follow() {
       break;
     }
     if (*e) {
-      apply(**e);
+      apply(std::move(**e));
     }
   }
   std::lock_guard<std::mutex> lock(streamMu_);
@@ -185,7 +189,7 @@ Status Informer::follow() {
   return ended.isOk() ? Status(Code::kUnavailable, "stopping") : ended;
 }
 
-void Informer::apply(const WatchEvent& e) {
+void Informer::apply(WatchEvent e) {
   const std::string rv = metaString(e.object, "resourceVersion");
   if (e.type == "BOOKMARK") {
     std::lock_guard<std::mutex> lock(mu_);
@@ -193,6 +197,9 @@ void Informer::apply(const WatchEvent& e) {
     return;
   }
   const std::string key = objectKey(e.object);
+  if (transform_) {
+    e.object = transform_(std::move(e.object));
+  }
   std::optional<json> old;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -33,6 +33,11 @@ class Informer {
 
   // Call before start(). Handlers run on the informer's thread, one event at a time.
   void addHandlers(EventHandlers handlers);
+  // Call before start(). Every object is passed through `transform` before it is cached or
+  // handed to the handlers (client-go's SetTransform): a cache that needs only some fields,
+  // such as the metadata, keeps only those. Objects that transform to equal values count as
+  // unchanged when a list is read again.
+  void setTransform(std::function<json(json&&)> transform);
   void start();
   void stop();
   // Whether the first list has been read into the cache (waits up to `timeout`).
@@ -49,7 +54,7 @@ class Informer {
   bool relist();
   // Follows a watch until it ends; returns the error it ended with.
   Status follow();
-  void apply(const WatchEvent& e);
+  void apply(WatchEvent e);
   void notifyAdd(const json& obj);
   void notifyUpdate(const json& old, const json& now);
   void notifyDelete(const json& obj);
@@ -59,6 +64,7 @@ class Informer {
   const std::string ns_;
   const ListOptions selectors_;
   std::vector<EventHandlers> handlers_;
+  std::function<json(json&&)> transform_;
 
   mutable std::mutex mu_;
   std::condition_variable synced_;

@@ -23,6 +23,7 @@
 #include "cli/value_parser.h"
 #include "client/https_client.h"
 #include "controllers/endpoints/endpoints_controller.h"
+#include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
@@ -283,10 +284,12 @@ Status run(const cli::ServerOptions& options) {
   auto endpoints = std::make_unique<controllers::EndpointsController>(*controllerClient);
   auto nodeLifecycle = std::make_unique<controllers::NodeLifecycleController>(
       *controllerClient, nodeLifecycleOptions(options));
+  auto garbageCollector = std::make_unique<controllers::GarbageCollector>(*controllerClient);
   namespaces->start();
   serviceAccounts->start();
   endpoints->start();
   nodeLifecycle->start();
+  garbageCollector->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -298,6 +301,7 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  garbageCollector.reset();
   nodeLifecycle.reset();
   endpoints.reset();
   serviceAccounts.reset();

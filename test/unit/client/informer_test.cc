@@ -185,3 +185,51 @@ TEST_CASE("an informer lists, then follows the watch from the list's version", "
   CHECK(fake.lists == 2);
   informer.stop();
 }
+
+TEST_CASE("an informer's transform decides what is cached and what counts as a change",
+          "[client]") {
+  FakeClient fake;
+  fake.objects = {object("a", "1", "x")};
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  informer.setTransform([](json&& o) {
+    return json{{"metadata", {{"name", o["metadata"]["name"]},
+                              {"namespace", o["metadata"]["namespace"]}}}};
+  });
+  Recorder rec;
+  informer.addHandlers(EventHandlers{
+      [&](const json& o) { rec.record("add " + nameOf(o) + " " + o.dump()); },
+      [&](const json&, const json& now) { rec.record("update " + nameOf(now)); },
+      [&](const json& o) { rec.record("delete " + nameOf(o)); }});
+  informer.start();
+  REQUIRE(informer.waitForSync(2s));
+  auto cached = informer.get("default", "a");
+  REQUIRE(cached.has_value());
+  CHECK_FALSE(cached->contains("data"));
+
+  fake.push(std::optional<WatchEvent>(WatchEvent{"ADDED", object("b", "2", "y")}));
+  REQUIRE(rec.waitFor(2));
+  CHECK(rec.snapshot()[1] == R"(add b {"metadata":{"name":"b","namespace":"default"}})");
+  // The watch's resourceVersion is still followed although the transform drops it.
+  for (int i = 0; i < 200 && informer.resourceVersion() != "2"; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(informer.resourceVersion() == "2");
+
+  // A list again: "a" changed only in fields the transform drops, so no update is reported.
+  {
+    std::lock_guard<std::mutex> lock(fake.mu);
+    fake.objects = {object("a", "7", "changed"), object("b", "2", "y")};
+    fake.listRv = "7";
+  }
+  fake.push(Status(Code::kGone, "too old resource version"));
+  for (int i = 0; i < 200 && fake.lists < 2; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(informer.waitForSync(2s));
+  for (int i = 0; i < 200 && informer.resourceVersion() != "7"; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(informer.resourceVersion() == "7");
+  CHECK(rec.snapshot().size() == 2);
+  informer.stop();
+}
