@@ -15,6 +15,7 @@
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
 #include "apiserver/openapi_routes.h"
+#include "apiserver/pod_binding.h"
 #include "apiserver/resources.h"
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
@@ -27,6 +28,7 @@
 #include "pki/kubeconfig.h"
 #include "pki/file_io.h"
 #include "pki/pki.h"
+#include "scheduler/scheduler.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace tug::server {
@@ -144,7 +146,9 @@ Result<StartedApi> startApiServer(
       apiOptions, apiserver::Authenticator(), healthChecks(store),
       std::vector<apiserver::RouteInstaller>{
           apiserver::discoveryRoutes(catalog), apiserver::openApiRoutes(std::move(docs)),
-          apiserver::accessReviewRoutes(rbac), apiserver::resourcesInstaller(store, catalog)});
+          apiserver::accessReviewRoutes(rbac),
+          apiserver::resourcesInstaller(store, catalog,
+                                        {{"pods/binding", apiserver::createPodBinding}})});
   api->addMetricsCollector(apiserver::storeMetrics(store));
   api->setAuthorizer(&authorizer);
   auto port = api->start();
@@ -225,6 +229,11 @@ Status run(const cli::ServerOptions& options) {
       std::make_unique<controllers::ServiceAccountController>(*controllerClient);
   namespaces->start();
   serviceAccounts->start();
+  client::Endpoint schedulerEndpoint = controllerEndpoint(options, *api);
+  schedulerEndpoint.userAgent = "tug-scheduler";
+  auto schedulerClient = std::make_unique<client::HttpsClient>(schedulerEndpoint);
+  auto podScheduler = std::make_unique<scheduler::Scheduler>(*schedulerClient);
+  podScheduler->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -236,6 +245,8 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  podScheduler.reset();
+  schedulerClient.reset();
   serviceAccounts.reset();
   namespaces.reset();
   controllerClient.reset();
