@@ -207,6 +207,33 @@ class UnschedulableTest(SchedulerTestCase):
         self.assertEqual(self.get_pod("mine")["spec"]["nodeName"], "n1")
 
 
+class PreemptionTest(SchedulerTestCase):
+    def test_a_higher_priority_pod_evicts_a_lower_one(self):
+        self.create_node("only", cpu="2")
+        for name, value in (("low", 10), ("high", 1000)):
+            code, body = self.call("POST", "/apis/scheduling.k8s.io/v1/priorityclasses",
+                                   {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                                    "metadata": {"name": name}, "value": value})
+            self.assertEqual(code, 201, body)
+        time.sleep(0.5)  # the scheduler's PriorityClass informer sees them
+        self.create_pod(pod_body("batch", cpu="1500m", priorityClassName="low"))
+        self.assertEqual(self.wait_scheduled("batch"), "only")
+        self.create_pod(pod_body("urgent", cpu="1", priorityClassName="high"))
+        self.wait_until(lambda: self.call("GET", "/api/v1/namespaces/default/pods/batch")[0] == 404,
+                        "the lower-priority pod to be preempted")
+        self.assertEqual(self.wait_scheduled("urgent"), "only")
+        preempted = [e for e in self.events_for("batch") if e["reason"] == "Preempted"]
+        self.assertEqual(len(preempted), 1, self.events_for("batch"))
+        # An equal-priority pod that does not fit preempts nothing.
+        self.create_pod(pod_body("peer", cpu="1500m", priorityClassName="high"))
+        cond = self.wait_until(lambda: self.condition(self.get_pod("peer")),
+                               "the PodScheduled condition of peer")
+        self.assertEqual(cond["message"],
+                         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are "
+                         "available: 1 No preemption victims found for incoming pod.")
+        self.assertEqual(self.get_pod("urgent")["spec"]["nodeName"], "only")
+
+
 class BindingTest(SchedulerTestCase):
     def test_binding_an_assigned_pod_is_a_conflict(self):
         self.create_pod(pod_body("fixed", nodeName="n9"))
