@@ -180,6 +180,10 @@ void Scheduler::onNodeDelete(const json& node) {
 }
 
 void Scheduler::run() {
+  // Pods already on nodes must be counted before any placement, as upstream waits for its
+  // cache: a cycle on half a cluster would overcommit nodes or report them missing.
+  while (running_ && !waitForSync(std::chrono::seconds(1))) {
+  }
   while (auto pod = queue_.pop()) {
     scheduleOne(*pod);
   }

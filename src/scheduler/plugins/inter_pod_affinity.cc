@@ -117,7 +117,8 @@ void InterPodAffinityPlugin::preScore(const PodInfo& pod, const Snapshot& snapsh
   };
   for (const NodeInfoPtr& node : snapshot.nodes) {
     for (const PodInfoPtr& existing : node->pods) {
-      if (isTerminating(*existing)) {
+      bool relevant = !likes.empty() || !dislikes.empty() || existing->hasAffinity;
+      if (!relevant || isTerminating(*existing)) {
         continue;
       }
       for (const AffinityTerm& t : likes) {
