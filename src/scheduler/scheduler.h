@@ -28,8 +28,9 @@ namespace tug::scheduler {
 
 struct SchedulerOptions {
   std::string schedulerName = "default-scheduler";
-  // Binds run beside the scheduling loop, a few at a time, so the loop never waits on them.
-  int bindWorkers = 4;
+  // Binds run beside the scheduling loop, many at a time: the loop never waits on them, and
+  // the datastore commits concurrent writes together.
+  int bindWorkers = 16;
   SchedulingQueue::Options queue;
   // Ties between equally good nodes are broken at random; 0 seeds from the clock.
   unsigned seed = 0;
