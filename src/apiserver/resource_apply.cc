@@ -202,7 +202,8 @@ Reply applyResource(const VerbContext& ctx, const VerbRequest& req) {
 
 void recordManagedFields(const VerbRequest& req, const nlohmann::json* live,
                          nlohmann::json& next) {
-  if (isApply(req)) {
+  // A binding writes the pod from its own storage, past the field manager, as upstream's does.
+  if (isApply(req) || req.target.subresource == "binding") {
     return;
   }
   std::string manager = queryParam(req.params, "fieldManager");

@@ -17,6 +17,7 @@
 #include "apiserver/discovery_routes.h"
 #include "apiserver/kubernetes_service.h"
 #include "apiserver/openapi_routes.h"
+#include "apiserver/pod_binding.h"
 #include "apiserver/resources.h"
 #include "apiserver/service_account_tokens.h"
 #include "apiserver/store_metrics.h"
@@ -33,6 +34,7 @@
 #include "pki/kubeconfig.h"
 #include "pki/file_io.h"
 #include "pki/pki.h"
+#include "scheduler/scheduler.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace tug::server {
@@ -178,7 +180,8 @@ Result<StartedApi> startApiServer(
     installers.push_back(std::move(*issuerDiscovery));
   }
   installers.push_back(apiserver::resourcesInstaller(
-      store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()}}, ranges,
+      store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()},
+                      {"pods/binding", apiserver::createPodBinding}}, ranges,
       apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
                              o.defaultUnreachableTolerationSeconds}));
   auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
@@ -290,6 +293,11 @@ Status run(const cli::ServerOptions& options) {
   endpoints->start();
   nodeLifecycle->start();
   garbageCollector->start();
+  client::Endpoint schedulerEndpoint = controllerEndpoint(options, *api);
+  schedulerEndpoint.userAgent = "tug-scheduler";
+  auto schedulerClient = std::make_unique<client::HttpsClient>(schedulerEndpoint);
+  auto podScheduler = std::make_unique<scheduler::Scheduler>(*schedulerClient);
+  podScheduler->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -301,6 +309,8 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  podScheduler.reset();
+  schedulerClient.reset();
   garbageCollector.reset();
   nodeLifecycle.reset();
   endpoints.reset();

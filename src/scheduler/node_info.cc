@@ -1,0 +1,64 @@
+#include "scheduler/node_info.h"
+
+#include <algorithm>
+
+#include "api/quantity.h"
+
+namespace tug::scheduler {
+
+const json& NodeInfo::labels() const { return member(member(node, "metadata"), "labels"); }
+
+bool NodeInfo::label(const std::string& key, std::string* value) const {
+  const json& l = labels();
+  auto it = l.find(key);
+  if (it == l.end() || !it->is_string()) {
+    return false;
+  }
+  *value = it->get<std::string>();
+  return true;
+}
+
+void NodeInfo::addPod(PodInfoPtr pod) {
+  requested.add(pod->requests);
+  nonZeroRequested.add(pod->nonZeroRequests);
+  usedPorts.insert(usedPorts.end(), pod->ports.begin(), pod->ports.end());
+  pods.push_back(std::move(pod));
+}
+
+bool NodeInfo::removePod(const std::string& key) {
+  auto it = std::find_if(pods.begin(), pods.end(), [&](const PodInfoPtr& p) { return p->key == key; });
+  if (it == pods.end()) {
+    return false;
+  }
+  requested.subtract((*it)->requests);
+  nonZeroRequested.subtract((*it)->nonZeroRequests);
+  for (const HostPort& hp : (*it)->ports) {
+    auto used = std::find_if(usedPorts.begin(), usedPorts.end(), [&](const HostPort& u) {
+      return u.ip == hp.ip && u.protocol == hp.protocol && u.port == hp.port;
+    });
+    if (used != usedPorts.end()) {
+      usedPorts.erase(used);
+    }
+  }
+  pods.erase(it);
+  return true;
+}
+
+NodeInfo makeNodeInfo(json node) {
+  NodeInfo n;
+  n.name = member(node, "metadata").value("name", "");
+  const json& status = member(node, "status");
+  const json* list = &member(status, "allocatable");
+  if (list->empty()) {
+    list = &member(status, "capacity");
+  }
+  n.allocatable = resourcesOf(*list);
+  if (auto pods = list->find("pods"); pods != list->end()) {
+    auto q = api::quantityFromJson(*pods);
+    n.allowedPods = q.ok() ? q->value() : 0;
+  }
+  n.node = std::move(node);
+  return n;
+}
+
+}  // namespace tug::scheduler

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scheduler/pod_info.h"
+
+// A node with the pods the scheduler counts on it (bound, or assumed: bound by this scheduler
+// and not yet seen back from the API), and their sums.
+namespace tug::scheduler {
+
+struct NodeInfo {
+  json node;
+  std::string name;
+  Resources allocatable;
+  int64_t allowedPods = 0;
+  std::vector<PodInfoPtr> pods;
+  Resources requested;         // sum of the pods' requests
+  Resources nonZeroRequested;  // the same with upstream's defaults for unset cpu and memory
+  std::vector<HostPort> usedPorts;
+
+  const json& labels() const;
+  // The label's value; false when the node has no such label.
+  bool label(const std::string& key, std::string* value) const;
+
+  void addPod(PodInfoPtr pod);
+  // False when the pod (by key) is not on this node.
+  bool removePod(const std::string& key);
+};
+using NodeInfoPtr = std::shared_ptr<const NodeInfo>;
+
+// A node's own data (labels, allocatable from status.allocatable, or status.capacity when the
+// node reports no allocatable) with no pods.
+NodeInfo makeNodeInfo(json node);
+
+// The nodes one scheduling cycle looks at: a consistent view, unchanged during the cycle.
+struct Snapshot {
+  std::vector<NodeInfoPtr> nodes;
+};
+
+}  // namespace tug::scheduler

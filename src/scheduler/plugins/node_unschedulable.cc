@@ -1,0 +1,20 @@
+#include "scheduler/plugins/node_unschedulable.h"
+
+#include "scheduler/selectors.h"
+
+namespace tug::scheduler {
+
+FilterStatus NodeUnschedulablePlugin::filter(const PodInfo& pod, const NodeInfo& node) const {
+  const json& spec = member(node.node, "spec");
+  if (!spec.value("unschedulable", false)) {
+    return FilterStatus::success();
+  }
+  static const json kTaint = {{"key", "node.kubernetes.io/unschedulable"},
+                              {"effect", "NoSchedule"}};
+  if (anyToleratesTaint(member(pod.spec(), "tolerations"), kTaint)) {
+    return FilterStatus::success();
+  }
+  return FilterStatus::unresolvable("node(s) were unschedulable");
+}
+
+}  // namespace tug::scheduler

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "scheduler/node_info.h"
+
+// The matching rules the plugins share: label selectors, node selector terms, tolerations.
+namespace tug::scheduler {
+
+// metav1.LabelSelector against labels: matchLabels and matchExpressions (In, NotIn, Exists,
+// DoesNotExist) all hold. A null selector matches nothing, an empty one everything.
+bool labelSelectorMatches(const json& selector, const json& labels);
+
+// v1.NodeSelectorTerm: matchExpressions on labels (In, NotIn, Exists, DoesNotExist, Gt, Lt)
+// and matchFields on metadata.name (In, NotIn) all hold. A term with neither matches nothing.
+bool nodeSelectorTermMatches(const json& term, const NodeInfo& node);
+// Any of the terms matches (nodeSelectorTerms are ORed).
+bool nodeSelectorTermsMatch(const json& terms, const NodeInfo& node);
+
+// The pod's spec.nodeSelector and required node affinity both hold for the node.
+bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node);
+
+// Whether one toleration tolerates the taint (key, value, effect as upstream compares them).
+bool toleratesTaint(const json& toleration, const json& taint);
+// Whether any of the tolerations does.
+bool anyToleratesTaint(const json& tolerations, const json& taint);
+
+}  // namespace tug::scheduler
