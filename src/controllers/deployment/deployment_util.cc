@@ -88,6 +88,28 @@ int64_t proportionFor(const json& rs, const json& d, int64_t toAdd, int64_t adde
   return toAdd > 0 ? std::min(fraction, allowed) : std::max(fraction, allowed);
 }
 
+// The template as Go would compare it: a null member is the same as an absent one
+// (`creationTimestamp: null` comes back in templates that clients send whole).
+json withoutNulls(const json& v) {
+  if (v.is_object()) {
+    json out = json::object();
+    for (const auto& [k, x] : v.items()) {
+      if (!x.is_null()) {
+        out[k] = withoutNulls(x);
+      }
+    }
+    return out;
+  }
+  if (v.is_array()) {
+    json out = json::array();
+    for (const json& x : v) {
+      out.push_back(withoutNulls(x));
+    }
+    return out;
+  }
+  return v;
+}
+
 }  // namespace
 
 std::string safeEncodeString(const std::string& s) {
@@ -105,7 +127,7 @@ std::string computeHash(const json& podTemplate, std::optional<int64_t> collisio
     h ^= b;
     h *= 16777619u;
   };
-  for (unsigned char c : podTemplate.dump()) {
+  for (unsigned char c : withoutNulls(podTemplate).dump()) {
     mix(c);
   }
   if (collisionCount) {
@@ -118,7 +140,7 @@ std::string computeHash(const json& podTemplate, std::optional<int64_t> collisio
 }
 
 bool equalIgnoreHash(const json& a, const json& b) {
-  json x = a, y = b;
+  json x = withoutNulls(a), y = withoutNulls(b);
   for (json* t : {&x, &y}) {
     if (t->is_object() && t->contains("metadata") && (*t)["metadata"].is_object()) {
       json& labels = (*t)["metadata"]["labels"];

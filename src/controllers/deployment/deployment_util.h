@@ -21,7 +21,8 @@ inline constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desire
 inline constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 inline constexpr int kRevisionHistoryChars = 2000;
 
-// The pod-template-hash of a template: FNV-32a over the template's compact JSON (keys sorted)
+// The pod-template-hash of a template: FNV-32a over the template's compact JSON (keys sorted,
+// null members left out)
 // followed, when there is a collision count, by its value as 8 little-endian bytes; the 32-bit
 // sum in decimal is then spelled with upstream's SafeEncodeString alphabet. Upstream hashes
 // Go's printed form of the struct instead of JSON, so the values differ from upstream's; the
@@ -29,7 +30,7 @@ inline constexpr int kRevisionHistoryChars = 2000;
 std::string computeHash(const json& podTemplate, std::optional<int64_t> collisionCount);
 // Each byte of `s` mapped to "bcdfghjklmnpqrstvwxz2456789" (no vowels, no 0, 1, 3).
 std::string safeEncodeString(const std::string& s);
-// Templates equal once the pod-template-hash label is ignored.
+// Templates equal once the pod-template-hash label is ignored (null members count as absent).
 bool equalIgnoreHash(const json& a, const json& b);
 
 int64_t replicasOf(const json& obj);  // spec.replicas (1 when unset)
