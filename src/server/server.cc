@@ -21,6 +21,7 @@
 #include "client/https_client.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
+#include "controllers/workload/workload_controllers.h"
 #include "cli/version.h"
 #include "common/log.h"
 #include "common/shutdown_signals.h"
@@ -223,8 +224,10 @@ Status run(const cli::ServerOptions& options) {
   auto namespaces = std::make_unique<controllers::NamespaceController>(*controllerClient);
   auto serviceAccounts =
       std::make_unique<controllers::ServiceAccountController>(*controllerClient);
+  auto workloads = std::make_unique<controllers::WorkloadControllers>(*controllerClient);
   namespaces->start();
   serviceAccounts->start();
+  workloads->start();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -236,6 +239,7 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
+  workloads.reset();
   serviceAccounts.reset();
   namespaces.reset();
   controllerClient.reset();
