@@ -176,12 +176,19 @@ Status ReplicaSetController::sync(const std::string& key) {
   const bool needsSync = expectations_.satisfied(key);
   const json selector = rs->value("spec", json::object()).value("selector", json::object());
 
+  // Only the pods a claim can act on are copied out of the cache: those this ReplicaSet
+  // controls, and orphans its selector matches.
   std::vector<json> active;
-  for (json& pod : pods_.list(ns)) {
-    if (podIsActive(pod)) {
-      active.push_back(std::move(pod));
+  const std::string uid = uidOf(*rs);
+  pods_.forEach(ns, [&](const json& pod) {
+    if (!podIsActive(pod)) {
+      return;
     }
-  }
+    const json* ref = controllerOf(pod);
+    if (ref != nullptr ? ref->value("uid", "") == uid : selectorMatches(selector, labelsOf(pod))) {
+      active.push_back(pod);
+    }
+  });
   ClaimTarget target{client_,
                      kPods,
                      *rs,
