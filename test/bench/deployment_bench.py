@@ -50,7 +50,8 @@ def main():
         server = subprocess.Popen(
             [TUG, "server", "-c", config, "-d", os.path.join(tmp, "data"),
              "--https-listen-port", "0", "--bind-address", "127.0.0.1",
-             "--write-kubeconfig", kubeconfig], stdout=subprocess.DEVNULL, stderr=log)
+             "--write-kubeconfig", kubeconfig, *os.environ.get("BENCH_SERVER_ARGS", "").split()],
+            stdout=subprocess.DEVNULL, stderr=log)
         procs.append(server)
         port = None
         deadline = time.monotonic() + 30

@@ -637,7 +637,8 @@ Status Rollout::syncRolloutStatus(const Sets& sets) {
 }
 
 void Rollout::requeueStuck(const json& newStatus) {
-  const json* cond = du::getCondition(d_.value("status", json::object()), "Progressing");
+  const json current = d_.value("status", json::object());  // cond points into it
+  const json* cond = du::getCondition(current, "Progressing");
   if (!du::hasProgressDeadline(d_) || cond == nullptr) {
     return;
   }
