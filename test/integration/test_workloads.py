@@ -362,7 +362,7 @@ class DeploymentTest(WorkloadsTestCase):
         self.ok("rollout", "pause", "deployment/web")
         self.ok("set", "image", "deployment/web", "web=nginx:1.26")
         cond = self.wait_until(
-            lambda: [c for c in self.deployment()["status"].get("conditions", [])
+            lambda: [c for c in self.deployment().get("status", {}).get("conditions", [])
                      if c["type"] == "Progressing" and c["reason"] == "DeploymentPaused"],
             "the paused condition")
         self.assertEqual(cond[0]["status"], "Unknown")
@@ -384,6 +384,27 @@ class DeploymentTest(WorkloadsTestCase):
         images = sorted(r["spec"]["template"]["spec"]["containers"][0]["image"]
                         for r in self.replica_sets())
         self.assertEqual(images, ["nginx:1.26", "nginx:1.27"])
+
+    def test_a_stuck_rollout_exceeds_its_progress_deadline(self):
+        # Pods bound to a node no kubelet serves stay Pending.
+        manifest = deployment_manifest(replicas=2, node="nowhere")
+        manifest["spec"]["progressDeadlineSeconds"] = 2
+        self.apply(manifest)
+        cond = self.wait_until(
+            lambda: [c for c in self.deployment().get("status", {}).get("conditions", [])
+                     if c["type"] == "Progressing"
+                     and c["reason"] == "ProgressDeadlineExceeded"],
+            "the progress deadline to pass")
+        self.assertEqual(cond[0]["status"], "False")
+        self.assertRegex(cond[0]["message"], r'^ReplicaSet "web-\w+" has timed out progressing\.$')
+        r = self.run_kubectl("rollout", "status", "deployment/web", "--timeout=20s")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('deployment "web" exceeded its progress deadline', r.stderr)
+        status = self.deployment()["status"]
+        self.assertEqual(status["unavailableReplicas"], 2)
+        available = [c for c in status["conditions"] if c["type"] == "Available"][0]
+        self.assertEqual((available["status"], available["reason"]),
+                         ("False", "MinimumReplicasUnavailable"))
 
     def test_a_selector_that_misses_the_template_is_refused(self):
         bad = deployment_manifest(labels={"app": "other"}, selector={"app": "web"})
