@@ -385,6 +385,23 @@ class DeploymentTest(WorkloadsTestCase):
                         for r in self.replica_sets())
         self.assertEqual(images, ["nginx:1.26", "nginx:1.27"])
 
+    def test_min_ready_seconds_delays_availability(self):
+        manifest = deployment_manifest(replicas=2)
+        manifest["spec"]["minReadySeconds"] = 3
+        self.apply(manifest)
+        ready = self.wait_until(
+            lambda: (lambda s: s if s.get("readyReplicas") == 2 else None)(
+                self.deployment().get("status", {})), "two ready replicas")
+        started = time.monotonic()
+        self.assertNotEqual(ready.get("availableReplicas", 0), 2)
+        self.wait_until(lambda: self.deployment()["status"].get("availableReplicas") == 2,
+                        "two available replicas", timeout=15)
+        # Ready times have second precision, so the wait seen here is 2 to 3 s, less any lag.
+        self.assertGreaterEqual(time.monotonic() - started, 0.5)
+        [rs] = self.replica_sets()
+        self.assertEqual(rs["spec"]["minReadySeconds"], 3)
+        self.rollout_status()
+
     def test_a_stuck_rollout_exceeds_its_progress_deadline(self):
         # Pods bound to a node no kubelet serves stay Pending.
         manifest = deployment_manifest(replicas=2, node="nowhere")
