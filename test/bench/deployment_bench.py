@@ -116,6 +116,8 @@ def main():
             raise RuntimeError("only %d of %d available after %.0fs" % (available, REPLICAS,
                                                                        elapsed))
         print("BENCH deployment_%d_ready_s %.2f s" % (REPLICAS, elapsed), flush=True)
+        events = call("GET", "/api/v1/namespaces/default/events")["items"]
+        print("events written: %d" % len(events), file=sys.stderr)
         with open("/proc/%d/status" % server.pid) as f:
             rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
         print("server VmRSS after: %d MiB" % (int(rss) // 1024), file=sys.stderr)

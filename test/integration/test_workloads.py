@@ -260,9 +260,27 @@ class DeploymentTest(WorkloadsTestCase):
             self.assert_controller_ref(p, "ReplicaSet", rs)
             self.assertEqual(p["status"]["phase"], "Running")
 
+        # Events, as `kubectl describe` shows them.
+        def events():
+            return {(e["involvedObject"]["kind"], e["involvedObject"]["name"], e["type"],
+                     e["reason"], e["message"])
+                    for e in self.get("/api/v1/namespaces/default/events")["items"]}
+        scaled = ("Deployment", "web", "Normal", "ScalingReplicaSet",
+                  "Scaled up replica set %s from 0 to 3" % rs["metadata"]["name"])
+        self.wait_until(lambda: scaled in events(), "the ScalingReplicaSet event")
+        created = [e for e in events() if e[3] == "SuccessfulCreate"]
+        self.assertEqual(len(created), 3, created)
+        for kind, name, _, _, message in created:
+            self.assertEqual((kind, name), ("ReplicaSet", rs["metadata"]["name"]))
+            self.assertRegex(message, r"^Created pod: %s-\w+$" % rs["metadata"]["name"])
+        self.assertIn("ScalingReplicaSet", self.ok("describe", "deployment", "web"))
+
         self.ok("set", "image", "deployment/web", "web=nginx:1.26")
         self.rollout_status()
         self.wait_until(lambda: len(self.pods("app=web")) == 3, "the old pods to go")
+        self.wait_until(lambda: any(e[3] == "ScalingReplicaSet" and e[4].startswith(
+            "Scaled down replica set %s from 3 to " % rs["metadata"]["name"]) for e in events()),
+            "a scale-down event")
         self.assertEqual({p["spec"]["containers"][0]["image"] for p in self.pods("app=web")},
                          {"nginx:1.26"})
         sets = {r["metadata"]["labels"]["pod-template-hash"]: r for r in self.replica_sets()}

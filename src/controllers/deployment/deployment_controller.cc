@@ -22,7 +22,8 @@ DeploymentController::DeploymentController(client::Client& client, client::Infor
       pods_(pods),
       replicaSets_(replicaSets),
       deployments_(deployments),
-      options_(options) {
+      options_(options),
+      events_(client, "deployment-controller") {
   deployments_.addHandlers(client::EventHandlers{
       [this](const json& d) { queue_.add(keyOf(d)); },
       [this](const json&, const json& now) { queue_.add(keyOf(now)); },
@@ -51,6 +52,7 @@ void DeploymentController::stop() {
     }
   }
   workers_.clear();
+  events_.stop();
 }
 
 void DeploymentController::work() {

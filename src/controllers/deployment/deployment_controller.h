@@ -7,6 +7,7 @@
 #include "client/client.h"
 #include "client/informer.h"
 #include "client/work_queue.h"
+#include "controllers/workload/event_recorder.h"
 #include "controllers/workload/object_helpers.h"
 
 // Rolls Deployments out through ReplicaSets, as upstream's deployment controller does: one
@@ -54,6 +55,7 @@ class DeploymentController {
   client::Informer& deployments_;
   const Options options_;
   client::WorkQueue queue_;
+  EventRecorder events_;
   std::vector<std::thread> workers_;
 };
 

@@ -241,6 +241,10 @@ Result<json*> Rollout::createNew(const std::vector<json*>& olds, const std::stri
   }
   if (!alreadyExisted) {
     TUG_LOG(kDebug, kLog) << "deployment " << key_ << ": created replica set " << name;
+    if (int64_t size = du::replicasOf(*created); size > 0) {
+      c_.events_.record(d_, "apps/v1", "Deployment", "Normal", "ScalingReplicaSet",
+                        "Scaled up replica set " + name + " from 0 to " + std::to_string(size));
+    }
   }
   rss_.push_back(std::move(*created));
   json* newRS = &rss_.back();
@@ -281,8 +285,11 @@ Result<bool> Rollout::scale(json& rs, int64_t size, bool onlyWhenSizeDiffers) {
     return r.status();
   }
   if (sizeChanges) {
-    TUG_LOG(kDebug, kLog) << "deployment " << key_ << ": scaled replica set " << nameOf(rs)
-                          << " from " << du::replicasOf(rs) << " to " << size;
+    const int64_t from = du::replicasOf(rs);
+    c_.events_.record(d_, "apps/v1", "Deployment", "Normal", "ScalingReplicaSet",
+                      std::string("Scaled ") + (size > from ? "up" : "down") + " replica set " +
+                          nameOf(rs) + " from " + std::to_string(from) + " to " +
+                          std::to_string(size));
   }
   rs = std::move(*r);
   return sizeChanges;

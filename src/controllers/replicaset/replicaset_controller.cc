@@ -27,7 +27,11 @@ bool sameControllerRef(const json* a, const json* b) {
 
 ReplicaSetController::ReplicaSetController(client::Client& client, client::Informer& pods,
                                            client::Informer& replicaSets, Options options)
-    : client_(client), pods_(pods), replicaSets_(replicaSets), options_(options) {
+    : client_(client),
+      pods_(pods),
+      replicaSets_(replicaSets),
+      options_(options),
+      events_(client, "replicaset-controller") {
   replicaSets_.addHandlers(client::EventHandlers{
       [this](const json& rs) { queue_.add(keyOf(rs)); },
       [this](const json& old, const json& now) {
@@ -62,6 +66,7 @@ void ReplicaSetController::stop() {
     }
   }
   workers_.clear();
+  events_.stop();
 }
 
 void ReplicaSetController::work() {
@@ -296,11 +301,17 @@ Status ReplicaSetController::manage(const json& rs, const std::vector<json>& pod
     BatchResult result =
         slowStartBatch(count, 1, options_.createParallelism, [&]() -> Status {
           auto created = client_.create(kPods, namespaceOf(rs), *pod);
-          if (!created.ok() &&
-              created.status().message().find("because it is being terminated") !=
-                  std::string::npos) {
+          if (created.ok()) {
+            events_.record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulCreate",
+                           "Created pod: " + nameOf(*created));
+            return Status::ok();
+          }
+          if (created.status().message().find("because it is being terminated") !=
+              std::string::npos) {
             return Status::ok();  // the namespace is going; nothing to create
           }
+          events_.record(rs, "apps/v1", "ReplicaSet", "Warning", "FailedCreate",
+                         "Error creating: " + created.status().message());
           return created.status();
         });
     for (int skipped = count - result.successes; skipped > 0; --skipped) {
@@ -325,10 +336,17 @@ Status ReplicaSetController::manage(const json& rs, const std::vector<json>& pod
                        [&](int i) -> Status {
                          auto r = client_.remove(kPods, namespaceOf(doomed[i]), nameOf(doomed[i]));
                          if (r.ok()) {
+                           events_.record(rs, "apps/v1", "ReplicaSet", "Normal",
+                                          "SuccessfulDelete", "Deleted pod: " + nameOf(doomed[i]));
                            return Status::ok();
                          }
                          expectations_.deletionObserved(key, keys[i]);
-                         return r.status().code() == Code::kNotFound ? Status::ok() : r.status();
+                         if (r.status().code() == Code::kNotFound) {
+                           return Status::ok();
+                         }
+                         events_.record(rs, "apps/v1", "ReplicaSet", "Warning", "FailedDelete",
+                                        "Error deleting: " + r.status().message());
+                         return r.status();
                        });
   }
   return Status::ok();
