@@ -83,6 +83,22 @@ std::vector<json> Informer::list(std::string_view ns) const {
   return out;
 }
 
+void Informer::forEach(std::string_view ns, const std::function<void(const json&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ns.empty()) {
+    for (const auto& [key, obj] : objects_) {
+      fn(obj);
+    }
+    return;
+  }
+  // Keys are "<ns>/<name>": the namespace's objects are one range of the map.
+  const std::string prefix = std::string(ns) + "/";
+  for (auto it = objects_.lower_bound(prefix);
+       it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    fn(it->second);
+  }
+}
+
 std::string Informer::resourceVersion() const {
   std::lock_guard<std::mutex> lock(mu_);
   return resourceVersion_;

@@ -45,6 +45,9 @@ class Informer {
 
   std::optional<json> get(std::string_view ns, std::string_view name) const;
   std::vector<json> list(std::string_view ns = "") const;
+  // Calls `fn` on each cached object of `ns` (every namespace when empty) without copying it.
+  // The cache is locked meanwhile: `fn` must not call back into the informer.
+  void forEach(std::string_view ns, const std::function<void(const json&)>& fn) const;
   // The resourceVersion the cache reflects.
   std::string resourceVersion() const;
 

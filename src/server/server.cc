@@ -28,6 +28,7 @@
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
+#include "controllers/workload/workload_controllers.h"
 #include "cli/version.h"
 #include "common/log.h"
 #include "common/shutdown_signals.h"
@@ -288,11 +289,13 @@ Status run(const cli::ServerOptions& options) {
   auto nodeLifecycle = std::make_unique<controllers::NodeLifecycleController>(
       *controllerClient, nodeLifecycleOptions(options));
   auto garbageCollector = std::make_unique<controllers::GarbageCollector>(*controllerClient);
+  auto workloads = std::make_unique<controllers::WorkloadControllers>(*controllerClient);
   namespaces->start();
   serviceAccounts->start();
   endpoints->start();
   nodeLifecycle->start();
   garbageCollector->start();
+  workloads->start();
   client::Endpoint schedulerEndpoint = controllerEndpoint(options, *api);
   schedulerEndpoint.userAgent = "tug-scheduler";
   auto schedulerClient = std::make_unique<client::HttpsClient>(schedulerEndpoint);
@@ -314,6 +317,7 @@ Status run(const cli::ServerOptions& options) {
   garbageCollector.reset();
   nodeLifecycle.reset();
   endpoints.reset();
+  workloads.reset();
   serviceAccounts.reset();
   namespaces.reset();
   controllerClient.reset();

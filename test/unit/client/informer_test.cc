@@ -233,3 +233,20 @@ TEST_CASE("an informer's transform decides what is cached and what counts as a c
   CHECK(rec.snapshot().size() == 2);
   informer.stop();
 }
+
+TEST_CASE("forEach visits one namespace's cached objects in place", "[client]") {
+  FakeClient fake;
+  json other = object("x", "1");
+  other["metadata"]["namespace"] = "default-2";  // shares a prefix with "default"
+  fake.objects = {object("a", "1"), object("b", "1"), other};
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  informer.start();
+  REQUIRE(informer.waitForSync(2s));
+  std::vector<std::string> seen;
+  informer.forEach("default", [&](const json& o) { seen.push_back(nameOf(o)); });
+  CHECK(seen == std::vector<std::string>{"a", "b"});
+  seen.clear();
+  informer.forEach("", [&](const json& o) { seen.push_back(nameOf(o)); });
+  CHECK(seen.size() == 3);
+  informer.stop();
+}

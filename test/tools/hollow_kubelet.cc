@@ -1,0 +1,311 @@
+#include "hollow_kubelet.h"
+
+#include <iostream>
+
+namespace tug::hollow {
+namespace {
+
+const client::Resource kNodes{"", "v1", "nodes", false};
+const client::Resource kPods{"", "v1", "pods", true};
+const client::Resource kLeases{"coordination.k8s.io", "v1", "leases", true};
+constexpr const char* kLeaseNamespace = "kube-node-lease";
+
+std::string metaOf(const json& obj, const char* key) {
+  const json meta = obj.value("metadata", json::object());
+  auto it = meta.find(key);
+  return it != meta.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string nodeOf(const json& pod) {
+  const json spec = pod.value("spec", json::object());
+  auto it = spec.find("nodeName");
+  return it != spec.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+bool deleting(const json& pod) {
+  const json meta = pod.value("metadata", json::object());
+  auto it = meta.find("deletionTimestamp");
+  return it != meta.end() && !it->is_null();
+}
+
+// Running with a pod IP and Ready: what this fleet reports; nothing more to do.
+bool reportedRunning(const json& pod) {
+  const json status = pod.value("status", json::object());
+  if (status.value("phase", "") != "Running" || !status.contains("podIP")) {
+    return false;
+  }
+  for (const json& c : status.value("conditions", json::array())) {
+    if (c.value("type", "") == "Ready") {
+      return c.value("status", "") == "True";
+    }
+  }
+  return false;
+}
+
+bool finished(const json& pod) {
+  std::string phase = pod.value("status", json::object()).value("phase", "");
+  return phase == "Succeeded" || phase == "Failed";
+}
+
+}  // namespace
+
+Fleet::Fleet(client::Client& client, FleetOptions options)
+    : client_(client),
+      options_(std::move(options)),
+      pods_(client, kPods, "", client::ListOptions{"", "spec.nodeName!="}) {
+  for (int i = 0; i < options_.nodes; ++i) {
+    Node n;
+    n.name = options_.prefix + std::to_string(i);
+    n.index = i;
+    nodes_.emplace(n.name, std::move(n));
+  }
+  auto changed = [this](const json& pod) { podChanged(pod); };
+  pods_.addHandlers(client::EventHandlers{
+      changed, [changed](const json&, const json& now) { changed(now); },
+      [this](const json& pod) {
+        std::lock_guard<std::mutex> lock(mu_);
+        podIps_.erase(metaOf(pod, "uid"));
+      }});
+}
+
+Fleet::~Fleet() { stop(); }
+
+std::vector<std::string> Fleet::nodeNames() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, node] : nodes_) {
+    names.push_back(name);
+  }
+  return names;
+}
+
+Status Fleet::start() {
+  // Registration goes node by node from this thread: nothing else runs yet.
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [name, node] : nodes_) {
+    if (Status s = registerNode(node); !s.isOk()) {
+      return s.wrap("registering node " + name);
+    }
+    // Spread the heartbeats over the interval instead of sending them all at once.
+    node.nextLease = now + options_.leaseInterval * (node.index + 1) / (options_.nodes + 1);
+    node.nextStatus = now + options_.statusInterval;
+  }
+  pods_.start();
+  heartbeat_ = std::thread([this] { heartbeatLoop(); });
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this] { work(); });
+  }
+  return Status::ok();
+}
+
+bool Fleet::waitForSync(std::chrono::milliseconds timeout) { return pods_.waitForSync(timeout); }
+
+void Fleet::stop() {
+  stopping_ = true;
+  queue_.shutDown();
+  for (auto& w : workers_) {
+    if (w.joinable()) {
+      w.join();
+    }
+  }
+  workers_.clear();
+  if (heartbeat_.joinable()) {
+    heartbeat_.join();
+  }
+  pods_.stop();
+}
+
+bool Fleet::setAlive(const std::string& name, bool alive) {
+  std::vector<std::string> resumed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = nodes_.find(name);
+    if (it == nodes_.end()) {
+      return false;
+    }
+    const bool wasAlive = it->second.alive;
+    it->second.alive = alive;
+    if (alive && !wasAlive) {
+      // Back at once, as a restarted kubelet is: lease and status now, then its pods.
+      it->second.nextLease = std::chrono::steady_clock::now();
+      it->second.nextStatus = std::chrono::steady_clock::now();
+    }
+  }
+  if (alive) {
+    for (const json& pod : pods_.list()) {
+      if (nodeOf(pod) == name) {
+        podChanged(pod);
+      }
+    }
+  }
+  return true;
+}
+
+Status Fleet::registerNode(Node& node) {
+  auto created = client_.create(kNodes, "", nodeObject(node.name, node.index));
+  Result<json> current = created;
+  if (!created.ok() && created.status().code() == Code::kAlreadyExists) {
+    current = client_.get(kNodes, "", node.name);
+  }
+  if (!current.ok()) {
+    return current.status();
+  }
+  node.uid = metaOf(*current, "uid");
+  node.registered = std::chrono::system_clock::now();
+  json withStatus = *current;
+  withStatus["status"] =
+      nodeStatus(node.name, node.index, options_.shape, node.registered, node.registered);
+  auto updated = client_.update(kNodes, "", withStatus, "status");
+  if (!updated.ok()) {
+    return updated.status();
+  }
+  return renewLease(node);
+}
+
+Status Fleet::renewLease(Node& node) {
+  const auto now = std::chrono::system_clock::now();
+  if (!node.lease.is_object()) {
+    auto got = client_.get(kLeases, kLeaseNamespace, node.name);
+    if (got.ok()) {
+      node.lease = *got;
+    } else if (got.status().code() == Code::kNotFound) {
+      auto created = client_.create(kLeases, kLeaseNamespace, leaseObject(node.name, node.uid, now));
+      if (!created.ok()) {
+        return created.status();
+      }
+      node.lease = *created;
+      return Status::ok();
+    } else {
+      return got.status();
+    }
+  }
+  json next = node.lease;
+  next["spec"]["renewTime"] = microTime(now);
+  next["spec"]["holderIdentity"] = node.name;
+  auto updated = client_.update(kLeases, kLeaseNamespace, next);
+  if (!updated.ok()) {
+    node.lease = json();  // read it again next time
+    return updated.status();
+  }
+  node.lease = *updated;
+  return Status::ok();
+}
+
+Status Fleet::reportStatus(Node& node) {
+  json patch = {{"status", nodeStatus(node.name, node.index, options_.shape,
+                                      std::chrono::system_clock::now(), node.registered)}};
+  auto r = client_.patch(kNodes, "", node.name, client::PatchType::kMerge, patch.dump(), "status");
+  return r.status();
+}
+
+void Fleet::heartbeatLoop() {
+  while (!stopping_) {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> due;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [name, node] : nodes_) {
+        if (node.alive && (node.nextLease <= now || node.nextStatus <= now)) {
+          due.push_back(name);
+        }
+      }
+    }
+    for (const std::string& name : due) {
+      // The node's fields are touched only by this thread (and setAlive's times, under mu_).
+      Node* node;
+      bool lease, status;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        node = &nodes_.at(name);
+        lease = node->nextLease <= now;
+        status = node->nextStatus <= now;
+        if (lease) {
+          node->nextLease = now + options_.leaseInterval;
+        }
+        if (status) {
+          node->nextStatus = now + options_.statusInterval;
+        }
+      }
+      if (lease) {
+        if (Status s = renewLease(*node); !s.isOk()) {
+          std::cerr << "hollow-nodes: lease of " << name << ": " << s.message() << std::endl;
+        }
+      }
+      if (status) {
+        if (Status s = reportStatus(*node); !s.isOk()) {
+          std::cerr << "hollow-nodes: status of " << name << ": " << s.message() << std::endl;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void Fleet::podChanged(const json& pod) {
+  const std::string node = nodeOf(pod);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = nodes_.find(node);
+    if (it == nodes_.end() || !it->second.alive) {
+      return;
+    }
+  }
+  if (deleting(pod) || (!reportedRunning(pod) && !finished(pod))) {
+    queue_.add(client::keyOf(metaOf(pod, "namespace"), metaOf(pod, "name")));
+  }
+}
+
+void Fleet::work() {
+  while (auto key = queue_.get()) {
+    Status s;
+    try {
+      s = handlePod(*key);
+    } catch (const std::exception& e) {
+      s = internalError(e.what());
+    }
+    if (s.isOk() || s.code() == Code::kNotFound) {
+      queue_.forget(*key);
+    } else {
+      std::cerr << "hollow-nodes: pod " << *key << ": " << s.message() << std::endl;
+      queue_.addRateLimited(*key);
+    }
+    queue_.done(*key);
+  }
+}
+
+Status Fleet::handlePod(const std::string& key) {
+  auto [ns, name] = client::splitKey(key);
+  auto pod = pods_.get(ns, name);
+  if (!pod) {
+    return Status::ok();
+  }
+  std::string hostIp, ip;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = nodes_.find(nodeOf(*pod));
+    if (it == nodes_.end() || !it->second.alive) {
+      return Status::ok();
+    }
+    hostIp = nodeIp(it->second.index);
+    const std::string uid = metaOf(*pod, "uid");
+    auto known = podIps_.find(uid);
+    if (known == podIps_.end()) {
+      known = podIps_.emplace(uid, podIp(it->second.index, it->second.nextIp++)).first;
+    }
+    ip = known->second;
+  }
+  if (deleting(*pod)) {
+    json options = {{"gracePeriodSeconds", 0},
+                    {"preconditions", {{"uid", metaOf(*pod, "uid")}}}};
+    auto r = client_.remove(kPods, ns, name, options);
+    return r.ok() || r.status().code() == Code::kConflict ? Status::ok() : r.status();
+  }
+  if (reportedRunning(*pod) || finished(*pod)) {
+    return Status::ok();
+  }
+  json patch = {{"status", runningPodStatus(*pod, hostIp, ip, std::chrono::system_clock::now())}};
+  auto r = client_.patch(kPods, ns, name, client::PatchType::kMerge, patch.dump(), "status");
+  return r.status();
+}
+
+}  // namespace tug::hollow
