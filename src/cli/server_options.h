@@ -23,6 +23,9 @@ struct ServerOptions {
   std::string serviceCidr;
   std::string serviceNodePortRange;
   std::string nodeIp;  // empty: found at start
+  bool disableScheduler = false;
+  bool disableControllerManager = false;
+  std::string controllers;  // kube-controller-manager's --controllers syntax
   Duration nodeMonitorGracePeriod{0};
   int64_t defaultNotReadyTolerationSeconds = 300;
   int64_t defaultUnreachableTolerationSeconds = 300;

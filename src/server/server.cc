@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
+#include <sstream>
 #include <filesystem>
 
 #include "api/resource_registry.h"
@@ -220,6 +222,90 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
       grace, std::clamp(grace / 8, std::chrono::milliseconds(100), std::chrono::milliseconds(5000))};
 }
 
+// The controllers --controllers asks for, in kube-controller-manager's syntax: "*" for every
+// one, "name" to add one, "-name" to leave one out (a later entry wins).
+Result<std::set<std::string>> enabledControllers(const std::string& list) {
+  static const std::set<std::string> kKnown = {
+      "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
+      "garbagecollector", "replicaset",     "deployment"};
+  std::set<std::string> enabled;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');) {
+    bool off = !item.empty() && item[0] == '-';
+    std::string name = off ? item.substr(1) : item;
+    if (name == "*" && !off) {
+      enabled = kKnown;
+    } else if (kKnown.count(name)) {
+      off ? (void)enabled.erase(name) : (void)enabled.insert(name);
+    } else {
+      std::string known;
+      for (const std::string& k : kKnown) {
+        known += (known.empty() ? "" : ", ") + k;
+      }
+      return invalid("--controllers: unknown controller \"" + name + "\" (known: " + known + ")");
+    }
+  }
+  return enabled;
+}
+
+// The scheduler and the controllers, each part a client of the API over loopback, either one
+// off when the flags say so. Members go in reverse order: the clients last.
+class ControlPlane {
+ public:
+  ControlPlane(const cli::ServerOptions& o, const StartedApi& api,
+               const std::set<std::string>& enabled) {
+    auto on = [&](const char* name) { return enabled.count(name) > 0; };
+    if (!o.disableControllerManager && !enabled.empty()) {
+      controllerClient_ = std::make_unique<client::HttpsClient>(controllerEndpoint(o, api));
+      client::Client& c = *controllerClient_;
+      if (on("namespace")) {
+        namespaces_ = std::make_unique<controllers::NamespaceController>(c);
+        namespaces_->start();
+      }
+      if (on("serviceaccount")) {
+        serviceAccounts_ = std::make_unique<controllers::ServiceAccountController>(c);
+        serviceAccounts_->start();
+      }
+      // One controller keeps both the Endpoints and the EndpointSlices.
+      if (on("endpoint") || on("endpointslice")) {
+        endpoints_ = std::make_unique<controllers::EndpointsController>(c);
+        endpoints_->start();
+      }
+      if (on("nodelifecycle")) {
+        nodeLifecycle_ =
+            std::make_unique<controllers::NodeLifecycleController>(c, nodeLifecycleOptions(o));
+        nodeLifecycle_->start();
+      }
+      if (on("garbagecollector")) {
+        garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
+        garbageCollector_->start();
+      }
+      if (on("replicaset") || on("deployment")) {
+        workloads_ = std::make_unique<controllers::WorkloadControllers>(
+            c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment")});
+        workloads_->start();
+      }
+    }
+    if (!o.disableScheduler) {
+      client::Endpoint endpoint = controllerEndpoint(o, api);
+      endpoint.userAgent = "tug-scheduler";
+      schedulerClient_ = std::make_unique<client::HttpsClient>(endpoint);
+      scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_);
+      scheduler_->start();
+    }
+  }
+
+ private:
+  std::unique_ptr<client::HttpsClient> controllerClient_, schedulerClient_;
+  std::unique_ptr<controllers::NamespaceController> namespaces_;
+  std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
+  std::unique_ptr<controllers::WorkloadControllers> workloads_;
+  std::unique_ptr<controllers::EndpointsController> endpoints_;
+  std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
+  std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+};
+
 }  // namespace
 
 Status run(const cli::ServerOptions& options) {
@@ -238,6 +324,10 @@ Status run(const cli::ServerOptions& options) {
   auto ranges = serviceRanges(options);
   if (!ranges.ok()) {
     return ranges.status();
+  }
+  auto controllerSet = enabledControllers(options.controllers);
+  if (!controllerSet.ok()) {
+    return controllerSet.status();
   }
   // Nothing is logged at info level before this can fail: a refused start prints one line.
   Result<store::StorePtr> store = openStore(options, dataDir);
@@ -281,26 +371,7 @@ Status run(const cli::ServerOptions& options) {
       !s.isOk()) {
     TUG_LOG(kWarn, kLog) << "the kubernetes Service: " << s.message();
   }
-  auto controllerClient = std::make_unique<client::HttpsClient>(controllerEndpoint(options, *api));
-  auto namespaces = std::make_unique<controllers::NamespaceController>(*controllerClient);
-  auto serviceAccounts =
-      std::make_unique<controllers::ServiceAccountController>(*controllerClient);
-  auto endpoints = std::make_unique<controllers::EndpointsController>(*controllerClient);
-  auto nodeLifecycle = std::make_unique<controllers::NodeLifecycleController>(
-      *controllerClient, nodeLifecycleOptions(options));
-  auto garbageCollector = std::make_unique<controllers::GarbageCollector>(*controllerClient);
-  auto workloads = std::make_unique<controllers::WorkloadControllers>(*controllerClient);
-  namespaces->start();
-  serviceAccounts->start();
-  endpoints->start();
-  nodeLifecycle->start();
-  garbageCollector->start();
-  workloads->start();
-  client::Endpoint schedulerEndpoint = controllerEndpoint(options, *api);
-  schedulerEndpoint.userAgent = "tug-scheduler";
-  auto schedulerClient = std::make_unique<client::HttpsClient>(schedulerEndpoint);
-  auto podScheduler = std::make_unique<scheduler::Scheduler>(*schedulerClient);
-  podScheduler->start();
+  auto controlPlane = std::make_unique<ControlPlane>(options, *api, *controllerSet);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";
@@ -312,15 +383,7 @@ Status run(const cli::ServerOptions& options) {
   }
   // Controllers and their client go first: the server waits for open connections to close,
   // and the client's idle keep-alive connections would hold it for their whole timeout.
-  podScheduler.reset();
-  schedulerClient.reset();
-  garbageCollector.reset();
-  nodeLifecycle.reset();
-  endpoints.reset();
-  workloads.reset();
-  serviceAccounts.reset();
-  namespaces.reset();
-  controllerClient.reset();
+  controlPlane.reset();
   api->server->stop();
   crds.stop();
   rbac.stop();

@@ -12,6 +12,7 @@ import unittest
 
 from test_cli import write
 from test_resources import KUBECTL, ResourcesTestCase
+from test_apiserver import API_ONLY
 
 APPLY = "application/apply-patch+yaml"
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
@@ -47,6 +48,8 @@ def entries(obj):
 
 
 class ApplyTestCase(ResourcesTestCase):
+    control_plane_args = API_ONLY
+
     def manifest(self, text, name="web.yaml"):
         path = os.path.join(self.tmp, name)
         write(path, text)

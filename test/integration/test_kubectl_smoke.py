@@ -46,7 +46,10 @@ def setUpModule():
     unittest.addModuleCleanup(shutil.rmtree, TMP, ignore_errors=True)
     config = os.path.join(TMP, "config.yaml")
     write(config, "")
-    SERVER = Server(TMP, "-c", config, "-d", os.path.join(TMP, "data"))
+    # The deployments and pods here are read back as written: no scheduler or workload
+    # controller acts on them (the namespace controller does: namespaces are deleted here).
+    SERVER = Server(TMP, "-c", config, "-d", os.path.join(TMP, "data"), "--disable-scheduler",
+                    "--controllers", "*,-deployment,-replicaset")
     unittest.addModuleCleanup(SERVER.kill)  # runs before the rmtree
     log = SERVER.wait_for(STARTED)
     SERVER.port = int(SERVING.search(log).group(1))

@@ -14,6 +14,7 @@ import unittest
 
 from test_cli import TUG, clean_env, write
 from test_resources import KUBECTL, ResourcesTestCase
+from test_apiserver import API_ONLY
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -35,6 +36,8 @@ DEPLOYMENT = {
 
 
 class PatchTestCase(ResourcesTestCase):
+    control_plane_args = API_ONLY
+
     def kubectl(self, *args, env_extra=None):
         env = clean_env()
         env.update(env_extra or {})

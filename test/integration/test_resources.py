@@ -16,7 +16,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from test_apiserver import ApiServerTestCase
+from test_apiserver import API_ONLY, ApiServerTestCase
 from test_cli import TUG, clean_env, write
 
 KUBECTL = shutil.which("kubectl")
@@ -306,6 +306,8 @@ class CompactionTest(ResourcesTestCase):
 
 
 class KubectlTest(ResourcesTestCase):
+    control_plane_args = API_ONLY
+
     def run_ok(self, *args, binary=None):
         r = self.kubectl(*args, binary=binary)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -312,7 +312,8 @@ class BadFlagsTest(ServicesTestCase):
                 (("--service-cidr", "10.43.0.1/16"), "host bits set"),
                 (("--service-cidr", "bogus"), "invalid CIDR"),
                 (("--service-node-port-range", "32000-31000"), "invalid port range"),
-                (("--node-ip", "host"), "not an IPv4 address")):
+                (("--node-ip", "host"), "not an IPv4 address"),
+                (("--controllers", "*,-bogus"), 'unknown controller "bogus"')):
             r = tug("server", *loopback(self.tmp), "-c", self.config, "-d", self.data, *args)
             self.assertNotEqual(r.returncode, 0, args)
             lines = error_lines(r)

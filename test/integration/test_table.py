@@ -19,6 +19,7 @@ import urllib.request
 
 from test_cli import clean_env
 from test_resources import KUBECTL, ResourcesTestCase
+from test_apiserver import API_ONLY
 
 TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,"
                 "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")
@@ -35,6 +36,8 @@ def columns(line):
 
 
 class TableTestCase(ResourcesTestCase):
+    control_plane_args = API_ONLY
+
     def request(self, method, path, body=None, headers=None):
         """Returns (code, decoded JSON body) without raising on HTTP errors."""
         data = None if body is None else json.dumps(body).encode()

@@ -12,6 +12,7 @@ import unittest
 
 from test_cli import write
 from test_resources import KUBECTL_JSON, ResourcesTestCase
+from test_apiserver import API_ONLY
 
 APP = """
 apiVersion: apps/v1
@@ -100,6 +101,8 @@ POD_DEFAULTS = {"dnsPolicy": "ClusterFirst", "restartPolicy": "Always",
 
 
 class ValidationTest(ResourcesTestCase):
+    control_plane_args = API_ONLY
+
     def setUp(self):
         super().setUp()
         self.require_kubectl()

@@ -2,12 +2,13 @@
 
 namespace tug::controllers {
 
-WorkloadControllers::WorkloadControllers(client::Client& client)
+WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled)
     : pods_(client, client::Resource{"", "v1", "pods", true}),
       replicaSets_(client, client::Resource{"apps", "v1", "replicasets", true}),
       deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
       replicaSetController_(client, pods_, replicaSets_),
-      deploymentController_(client, pods_, replicaSets_, deployments_) {}
+      deploymentController_(client, pods_, replicaSets_, deployments_),
+      enabled_(enabled) {}
 
 WorkloadControllers::~WorkloadControllers() { stop(); }
 
@@ -16,8 +17,12 @@ void WorkloadControllers::start() {
   pods_.start();
   replicaSets_.start();
   deployments_.start();
-  replicaSetController_.start();
-  deploymentController_.start();
+  if (enabled_.replicaSets) {
+    replicaSetController_.start();
+  }
+  if (enabled_.deployments) {
+    deploymentController_.start();
+  }
 }
 
 void WorkloadControllers::stop() {

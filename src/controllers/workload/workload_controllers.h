@@ -13,7 +13,12 @@ namespace tug::controllers {
 
 class WorkloadControllers {
  public:
-  explicit WorkloadControllers(client::Client& client);
+  // Either controller may be left off (kube-controller-manager's --controllers does the same).
+  struct Enabled {
+    bool replicaSets;
+    bool deployments;
+  };
+  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true});
   ~WorkloadControllers();
 
   void start();
@@ -23,6 +28,7 @@ class WorkloadControllers {
   client::Informer pods_, replicaSets_, deployments_;
   ReplicaSetController replicaSetController_;
   DeploymentController deploymentController_;
+  const Enabled enabled_;
   bool started_ = false;
 };
 
