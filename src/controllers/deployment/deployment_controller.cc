@@ -23,7 +23,7 @@ DeploymentController::DeploymentController(client::Client& client, client::Infor
       replicaSets_(replicaSets),
       deployments_(deployments),
       options_(options),
-      events_(client, "deployment-controller") {
+      events_(client, client::EventSource{"deployment-controller", ""}) {
   deployments_.addHandlers(client::EventHandlers{
       [this](const json& d) { queue_.add(keyOf(d)); },
       [this](const json&, const json& now) { queue_.add(keyOf(now)); },
@@ -52,7 +52,6 @@ void DeploymentController::stop() {
     }
   }
   workers_.clear();
-  events_.stop();
 }
 
 void DeploymentController::work() {
