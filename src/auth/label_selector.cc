@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 #include "auth/json_fields.h"
 
 namespace tug::auth {
