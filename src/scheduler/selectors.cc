@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/label_selector.h"
+
 namespace tug::scheduler {
 namespace {
 
@@ -53,46 +55,14 @@ bool requirementHolds(const std::string& op, const json& values, bool has,
   return false;
 }
 
-bool lookup(const json& labels, const std::string& key, std::string* value) {
-  if (!labels.is_object()) {
-    return false;
-  }
-  auto it = labels.find(key);
-  if (it == labels.end() || !it->is_string()) {
-    return false;
-  }
-  *value = it->get<std::string>();
-  return true;
-}
-
 }  // namespace
 
 bool labelSelectorMatches(const json& selector, const json& labels) {
   if (!selector.is_object()) {
     return false;
   }
-  const json& matchLabels = member(selector, "matchLabels");
-  for (auto& [k, v] : matchLabels.items()) {
-    std::string have;
-    if (!v.is_string() || !lookup(labels, k, &have) || have != v.get<std::string>()) {
-      return false;
-    }
-  }
-  const json& exprs = member(selector, "matchExpressions");
-  if (exprs.is_array()) {
-    for (const json& e : exprs) {
-      std::string op = str(e, "operator");
-      if (op == "Gt" || op == "Lt") {
-        return false;  // not label selector operators
-      }
-      std::string have;
-      bool has = lookup(labels, str(e, "key"), &have);
-      if (!requirementHolds(op, member(e, "values"), has, have)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  Result<bool> r = tug::labelSelectorMatches(selector, labels);
+  return r.ok() && *r;  // an invalid selector selects nothing
 }
 
 bool nodeSelectorTermMatches(const json& term, const NodeInfo& node) {

@@ -7,8 +7,8 @@
 // The matching rules the plugins share: label selectors, node selector terms, tolerations.
 namespace tug::scheduler {
 
-// metav1.LabelSelector against labels: matchLabels and matchExpressions (In, NotIn, Exists,
-// DoesNotExist) all hold. A null selector matches nothing, an empty one everything.
+// metav1.LabelSelector against labels, by tug::labelSelectorMatches. A null selector matches
+// nothing, an empty one everything, an invalid one nothing.
 bool labelSelectorMatches(const json& selector, const json& labels);
 
 // v1.NodeSelectorTerm: matchExpressions on labels (In, NotIn, Exists, DoesNotExist, Gt, Lt)

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "auth/label_selector.h"
+#include "common/label_selector.h"
 
 namespace tug::controllers {
 
@@ -115,7 +115,7 @@ bool selectorMatches(const json& selector, const json& labels) {
   if (!selector.is_object()) {
     return false;
   }
-  auto r = auth::labelSelectorMatches(selector, labels);
+  auto r = labelSelectorMatches(selector, labels);
   return r.ok() && *r;
 }
 
