@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/tolerations.h"
 #include "common/label_selector.h"
 
 namespace tug::scheduler {
@@ -123,34 +124,12 @@ bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node)
   return true;
 }
 
-bool toleratesTaint(const json& toleration, const json& taint) {
-  if (!toleration.is_object() || !taint.is_object()) {
-    return false;
-  }
-  std::string effect = str(toleration, "effect");
-  if (!effect.empty() && effect != str(taint, "effect")) {
-    return false;
-  }
-  std::string key = str(toleration, "key");
-  std::string op = str(toleration, "operator");
-  if (key.empty()) {
-    return op == "Exists";  // an empty key with Exists tolerates every taint
-  }
-  if (key != str(taint, "key")) {
-    return false;
-  }
-  if (op == "Exists") {
-    return true;
-  }
-  return (op.empty() || op == "Equal") && str(toleration, "value") == str(taint, "value");
-}
-
 bool anyToleratesTaint(const json& tolerations, const json& taint) {
   if (!tolerations.is_array()) {
     return false;
   }
   for (const json& t : tolerations) {
-    if (toleratesTaint(t, taint)) {
+    if (api::toleratesTaint(t, taint)) {
       return true;
     }
   }

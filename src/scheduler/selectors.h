@@ -20,9 +20,7 @@ bool nodeSelectorTermsMatch(const json& terms, const NodeInfo& node);
 // The pod's spec.nodeSelector and required node affinity both hold for the node.
 bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node);
 
-// Whether one toleration tolerates the taint (key, value, effect as upstream compares them).
-bool toleratesTaint(const json& toleration, const json& taint);
-// Whether any of the tolerations does.
+// Whether any of the tolerations tolerates the taint (api::toleratesTaint).
 bool anyToleratesTaint(const json& tolerations, const json& taint);
 
 }  // namespace tug::scheduler
