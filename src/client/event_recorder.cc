@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace tug::client {
 namespace {
@@ -18,15 +19,6 @@ constexpr double kRefillPerSecond = 1.0 / 300;
 constexpr size_t kMaxBuckets = 4096;
 // Remembered events, for folding repeats: the oldest are forgotten past this many.
 constexpr size_t kMaxSeen = 4096;
-
-std::string nowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // client-go names events "<object name>.<unix nanoseconds in hex>".
 std::string eventName(const std::string& objectName) {
