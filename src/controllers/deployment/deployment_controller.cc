@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "controllers/deployment/deployment_util.h"
 #include "controllers/deployment/rollout.h"
+#include "controllers/workload/sync_worker.h"
 
 namespace tug::controllers {
 namespace {
@@ -55,23 +56,7 @@ void DeploymentController::stop() {
 }
 
 void DeploymentController::work() {
-  while (auto key = queue_.get()) {
-    Status s;
-    try {
-      s = sync(*key);
-    } catch (const std::exception& e) {  // an object of an unexpected shape
-      s = internalError(e.what());
-    }
-    if (s.isOk()) {
-      queue_.forget(*key);
-    } else {
-      if (s.code() != Code::kConflict) {
-        TUG_LOG(kWarn, kLog) << "deployment " << *key << ": " << s.message();
-      }
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  runSyncWorker(queue_, kLog, "deployment", [this](const std::string& key) { return sync(key); });
 }
 
 Status DeploymentController::sync(const std::string& key) {

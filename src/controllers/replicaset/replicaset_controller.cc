@@ -6,6 +6,7 @@
 #include "controllers/replicaset/replicaset_logic.h"
 #include "controllers/workload/batch.h"
 #include "controllers/workload/controller_ref.h"
+#include "controllers/workload/sync_worker.h"
 
 namespace tug::controllers {
 namespace {
@@ -69,23 +70,7 @@ void ReplicaSetController::stop() {
 }
 
 void ReplicaSetController::work() {
-  while (auto key = queue_.get()) {
-    Status s;
-    try {
-      s = sync(*key);
-    } catch (const std::exception& e) {  // an object of an unexpected shape
-      s = internalError(e.what());
-    }
-    if (s.isOk()) {
-      queue_.forget(*key);
-    } else {
-      if (s.code() != Code::kConflict) {
-        TUG_LOG(kWarn, kLog) << "replicaset " << *key << ": " << s.message();
-      }
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  runSyncWorker(queue_, kLog, "replicaset", [this](const std::string& key) { return sync(key); });
 }
 
 std::optional<json> ReplicaSetController::resolve(const std::string& ns, const json& ref) const {
