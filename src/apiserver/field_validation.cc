@@ -5,6 +5,7 @@
 #include "api/schema/type_graph.h"
 #include "api/schema/unknown_fields.h"
 #include "apiserver/status_response.h"
+#include "common/go_quote.h"
 
 namespace tug::apiserver {
 namespace {
@@ -32,11 +33,11 @@ std::vector<std::string> problems(const api::TypeNode& type, bool typed,
   std::vector<std::string> out;
   if (!jsonBody.empty()) {
     for (const std::string& path : api::duplicateFields(jsonBody)) {
-      out.push_back("duplicate field " + api::goQuote(path));
+      out.push_back("duplicate field " + goQuote(path));
     }
   }
   for (const std::string& path : api::unknownFields(type, obj)) {
-    out.push_back("unknown field " + api::goQuote(path));
+    out.push_back("unknown field " + goQuote(path));
   }
   return out;
 }

@@ -13,6 +13,7 @@
 
 #include "apiserver/json_text.h"
 #include "apiserver/resource_path.h"
+#include "common/rfc3339.h"
 
 namespace tug::apiserver {
 namespace {
@@ -94,14 +95,7 @@ std::string newUid() {
   return out;
 }
 
-std::string nowTimestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string nowTimestamp() { return nowRfc3339(); }
 
 std::string generateName(std::string_view prefix) {
   // No vowels: generated names should not spell words.

@@ -7,6 +7,7 @@
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/status_response.h"
+#include "common/rfc3339.h"
 
 namespace tug::apiserver {
 namespace {
@@ -16,15 +17,6 @@ namespace v = api::validation;
 
 constexpr const char* kGroup = "authentication.k8s.io";
 constexpr const char* kKind = "TokenRequest";
-
-std::string rfc3339(pki::TokenTime t) {
-  std::time_t secs = pki::TokenClock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // 422 about the TokenRequest, named as upstream names it (the URL's name, or "" for spec
 // errors, which upstream reports before it has named the request).
@@ -256,11 +248,11 @@ Reply createServiceAccountToken(const VerbContext& ctx, const VerbRequest& req,
   body["kind"] = kKind;
   meta["name"] = name;
   meta["namespace"] = ns;
-  meta["creationTimestamp"] = rfc3339(now);
+  meta["creationTimestamp"] = formatRfc3339(now);
   spec["audiences"] = *auds;
   spec["expirationSeconds"] = *seconds;
   body["status"] = {{"token", issued->token},
-                    {"expirationTimestamp", rfc3339(now + std::chrono::seconds(*seconds))}};
+                    {"expirationTimestamp", formatRfc3339(now + std::chrono::seconds(*seconds))}};
   return Reply{201, std::move(body)};
 }
 

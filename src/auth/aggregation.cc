@@ -4,8 +4,8 @@
 #include <string>
 
 #include "auth/json_fields.h"
-#include "auth/label_selector.h"
 #include "auth/policy_rule.h"
+#include "common/label_selector.h"
 
 namespace tug::auth {
 namespace {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "auth/authorizer.h"
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 #include "auth/json_fields.h"
 #include "auth/rule_covers.h"
 #include "auth/rule_resolver.h"

@@ -1,6 +1,6 @@
 #include "auth/forbidden.h"
 
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 
 namespace tug::auth {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 
 namespace tug::auth {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 #include "auth/json_fields.h"
 
 namespace tug::auth {

@@ -1,26 +1,24 @@
 #include "client/event_recorder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
 #include "common/log.h"
+#include "common/rfc3339.h"
 
 namespace tug::client {
 namespace {
 
 constexpr size_t kMaxBacklog = 1000;
+// The spam filter: a burst of 25 events per object, refilled at one per five minutes.
+constexpr double kBurst = 25;
+constexpr double kRefillPerSecond = 1.0 / 300;
+// Objects whose bucket is full again are forgotten once this many are remembered.
+constexpr size_t kMaxBuckets = 4096;
 // Remembered events, for folding repeats: the oldest are forgotten past this many.
 constexpr size_t kMaxSeen = 4096;
-
-std::string nowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // client-go names events "<object name>.<unix nanoseconds in hex>".
 std::string eventName(const std::string& objectName) {
@@ -64,10 +62,38 @@ EventRecorder::~EventRecorder() {
   thread_.join();
 }
 
+bool EventRecorder::admit(const json& involved) {
+  std::string key = str(involved, "uid");
+  if (key.empty()) {
+    key = str(involved, "kind") + "/" + str(involved, "namespace") + "/" + str(involved, "name");
+  }
+  const auto now = std::chrono::steady_clock::now();
+  auto [it, fresh] = buckets_.try_emplace(key);
+  Bucket& b = it->second;
+  if (fresh) {
+    b.tokens = kBurst;
+  } else {
+    double elapsed = std::chrono::duration<double>(now - b.updated).count();
+    b.tokens = std::min(kBurst, b.tokens + elapsed * kRefillPerSecond);
+  }
+  b.updated = now;
+  if (b.tokens < 1) {
+    return false;
+  }
+  b.tokens -= 1;
+  if (buckets_.size() > kMaxBuckets) {
+    std::erase_if(buckets_, [&](const auto& kv) {
+      double elapsed = std::chrono::duration<double>(now - kv.second.updated).count();
+      return kv.second.tokens + elapsed * kRefillPerSecond >= kBurst;
+    });
+  }
+  return true;
+}
+
 void EventRecorder::record(const json& involved, std::string_view type, std::string_view reason,
                            std::string_view message, std::string_view action) {
   std::lock_guard lock(mu_);
-  if (stopping_ || queue_.size() >= kMaxBacklog) {
+  if (stopping_ || queue_.size() >= kMaxBacklog || !admit(involved)) {
     return;
   }
   queue_.push_back(Pending{involved, std::string(type), std::string(reason),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -12,8 +13,10 @@
 #include "client/client.h"
 
 // Writes core/v1 Events about objects, as client-go's event recorder does: in the background
-// (a caller never waits for the API), and with repeats of one event (same object, type,
-// reason and message) folded into the first by raising its count and lastTimestamp.
+// (a caller never waits for the API), with repeats of one event (same object, type, reason
+// and message) folded into the first by raising its count and lastTimestamp, and with
+// upstream's spam filter: each involved object gets at most 25 events in a burst, then one
+// per five minutes, so a ReplicaSet creating a thousand pods writes 25 events, not a thousand.
 namespace tug::client {
 
 struct EventSource {
@@ -31,7 +34,8 @@ class EventRecorder {
   ~EventRecorder();  // writes what is queued, then stops
 
   // type: "Normal" or "Warning"; reason: a CamelCase word ("Scheduled"); involved: an
-  // ObjectReference (objectReference()). Events beyond a backlog of 1000 are dropped.
+  // ObjectReference (objectReference()). Events beyond a backlog of 1000, or beyond the
+  // object's spam-filter budget, are dropped.
   void record(const json& involved, std::string_view type, std::string_view reason,
               std::string_view message, std::string_view action = "");
   // Waits until everything recorded so far is written (for tests and shutdown).
@@ -47,6 +51,11 @@ class EventRecorder {
     std::string ns, name;  // the Event object
     int64_t count = 0;
   };
+  struct Bucket {  // the spam filter's token bucket of one involved object
+    double tokens = 0;
+    std::chrono::steady_clock::time_point updated;
+  };
+  bool admit(const json& involved);  // under mu_
   void run();
   void write(const Pending& e);
 
@@ -57,6 +66,7 @@ class EventRecorder {
   std::deque<Pending> queue_;
   bool writing_ = false;
   bool stopping_ = false;
+  std::map<std::string, Bucket> buckets_;  // by involved object uid; under mu_
   std::map<std::string, Seen> seen_;  // by what makes two events the same; writer thread only
   std::thread thread_;
 };

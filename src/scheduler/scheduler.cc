@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/log.h"
+#include "common/rfc3339.h"
 #include "scheduler/preemption.h"
 #include "scheduler/priority.h"
 
@@ -13,15 +14,6 @@ constexpr const char* kLog = "scheduler";
 
 client::Resource podsResource() { return client::Resource{"", "v1", "pods", true}; }
 client::Resource nodesResource() { return client::Resource{"", "v1", "nodes", false}; }
-
-std::string nowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 bool isTerminating(const json& pod) {
   return member(pod, "metadata").contains("deletionTimestamp");

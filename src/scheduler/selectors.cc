@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "api/tolerations.h"
+#include "common/label_selector.h"
+
 namespace tug::scheduler {
 namespace {
 
@@ -53,46 +56,14 @@ bool requirementHolds(const std::string& op, const json& values, bool has,
   return false;
 }
 
-bool lookup(const json& labels, const std::string& key, std::string* value) {
-  if (!labels.is_object()) {
-    return false;
-  }
-  auto it = labels.find(key);
-  if (it == labels.end() || !it->is_string()) {
-    return false;
-  }
-  *value = it->get<std::string>();
-  return true;
-}
-
 }  // namespace
 
 bool labelSelectorMatches(const json& selector, const json& labels) {
   if (!selector.is_object()) {
     return false;
   }
-  const json& matchLabels = member(selector, "matchLabels");
-  for (auto& [k, v] : matchLabels.items()) {
-    std::string have;
-    if (!v.is_string() || !lookup(labels, k, &have) || have != v.get<std::string>()) {
-      return false;
-    }
-  }
-  const json& exprs = member(selector, "matchExpressions");
-  if (exprs.is_array()) {
-    for (const json& e : exprs) {
-      std::string op = str(e, "operator");
-      if (op == "Gt" || op == "Lt") {
-        return false;  // not label selector operators
-      }
-      std::string have;
-      bool has = lookup(labels, str(e, "key"), &have);
-      if (!requirementHolds(op, member(e, "values"), has, have)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  Result<bool> r = tug::labelSelectorMatches(selector, labels);
+  return r.ok() && *r;  // an invalid selector selects nothing
 }
 
 bool nodeSelectorTermMatches(const json& term, const NodeInfo& node) {
@@ -153,34 +124,12 @@ bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node)
   return true;
 }
 
-bool toleratesTaint(const json& toleration, const json& taint) {
-  if (!toleration.is_object() || !taint.is_object()) {
-    return false;
-  }
-  std::string effect = str(toleration, "effect");
-  if (!effect.empty() && effect != str(taint, "effect")) {
-    return false;
-  }
-  std::string key = str(toleration, "key");
-  std::string op = str(toleration, "operator");
-  if (key.empty()) {
-    return op == "Exists";  // an empty key with Exists tolerates every taint
-  }
-  if (key != str(taint, "key")) {
-    return false;
-  }
-  if (op == "Exists") {
-    return true;
-  }
-  return (op.empty() || op == "Equal") && str(toleration, "value") == str(taint, "value");
-}
-
 bool anyToleratesTaint(const json& tolerations, const json& taint) {
   if (!tolerations.is_array()) {
     return false;
   }
   for (const json& t : tolerations) {
-    if (toleratesTaint(t, taint)) {
+    if (api::toleratesTaint(t, taint)) {
       return true;
     }
   }

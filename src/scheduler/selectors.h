@@ -7,8 +7,8 @@
 // The matching rules the plugins share: label selectors, node selector terms, tolerations.
 namespace tug::scheduler {
 
-// metav1.LabelSelector against labels: matchLabels and matchExpressions (In, NotIn, Exists,
-// DoesNotExist) all hold. A null selector matches nothing, an empty one everything.
+// metav1.LabelSelector against labels, by tug::labelSelectorMatches. A null selector matches
+// nothing, an empty one everything, an invalid one nothing.
 bool labelSelectorMatches(const json& selector, const json& labels);
 
 // v1.NodeSelectorTerm: matchExpressions on labels (In, NotIn, Exists, DoesNotExist, Gt, Lt)
@@ -20,9 +20,7 @@ bool nodeSelectorTermsMatch(const json& terms, const NodeInfo& node);
 // The pod's spec.nodeSelector and required node affinity both hold for the node.
 bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node);
 
-// Whether one toleration tolerates the taint (key, value, effect as upstream compares them).
-bool toleratesTaint(const json& toleration, const json& taint);
-// Whether any of the tolerations does.
+// Whether any of the tolerations tolerates the taint (api::toleratesTaint).
 bool anyToleratesTaint(const json& tolerations, const json& taint);
 
 }  // namespace tug::scheduler

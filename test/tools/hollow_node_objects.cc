@@ -1,4 +1,5 @@
 #include "hollow_node_objects.h"
+#include "common/rfc3339.h"
 
 #include <ctime>
 
@@ -67,14 +68,7 @@ json containerStatuses(const json& containers, const std::string& podUid, const 
 
 }  // namespace
 
-std::string formatTime(TimePoint t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string formatTime(TimePoint t) { return formatRfc3339(t); }
 
 std::string microTime(TimePoint t) {
   std::time_t secs = std::chrono::system_clock::to_time_t(t);

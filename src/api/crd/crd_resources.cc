@@ -6,6 +6,7 @@
 
 #include "api/crd/custom_resource.h"
 #include "api/table/custom_columns.h"
+#include "api/validation/json_access.h"
 #include "api/validation/schema_validation.h"
 
 namespace tug::api {
@@ -13,41 +14,21 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-const json& child(const json& obj, const char* key) {
-  static const json kEmpty = json::object();
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_object() ? *it : kEmpty;
-}
-
-std::vector<std::string> strings(const json& obj, const char* key) {
-  std::vector<std::string> out;
-  auto it = obj.find(key);
-  if (it != obj.end() && it->is_array()) {
-    for (const json& s : *it) {
-      if (s.is_string()) {
-        out.push_back(s.get<std::string>());
-      }
-    }
-  }
-  return out;
-}
+using validation::objectOrEmpty;
+using validation::stringField;
+using validation::stringListField;
 
 // spec.names with upstream's defaults: singular is the lower-case kind, listKind <kind>List.
 json requestedNames(const json& crd) {
-  json names = child(child(crd, "spec"), "names");
-  std::string kind = text(names, "kind");
-  if (text(names, "singular").empty()) {
+  json names = objectOrEmpty(objectOrEmpty(crd, "spec"), "names");
+  std::string kind = stringField(names, "kind");
+  if (stringField(names, "singular").empty()) {
     std::string singular = kind;
     std::transform(singular.begin(), singular.end(), singular.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     names["singular"] = singular;
   }
-  if (text(names, "listKind").empty() && !kind.empty()) {
+  if (stringField(names, "listKind").empty() && !kind.empty()) {
     names["listKind"] = kind + "List";
   }
   return names;
@@ -60,45 +41,45 @@ struct TakenNames {
   // The conflict `names` would cause, as {reason, message}; empty reason when none.
   std::pair<std::string, std::string> conflict(const json& names) const {
     auto inUse = [](const std::string& n) { return "\"" + n + "\" is already in use"; };
-    if (plurals.count(text(names, "plural"))) {
-      return {"PluralConflict", inUse(text(names, "plural"))};
+    if (plurals.count(stringField(names, "plural"))) {
+      return {"PluralConflict", inUse(stringField(names, "plural"))};
     }
-    if (singulars.count(text(names, "singular"))) {
-      return {"SingularConflict", inUse(text(names, "singular"))};
+    if (singulars.count(stringField(names, "singular"))) {
+      return {"SingularConflict", inUse(stringField(names, "singular"))};
     }
-    for (const std::string& s : strings(names, "shortNames")) {
+    for (const std::string& s : stringListField(names, "shortNames")) {
       if (shortNames.count(s)) {
         return {"ShortNamesConflict", inUse(s)};
       }
     }
-    if (kinds.count(text(names, "kind"))) {
-      return {"KindConflict", inUse(text(names, "kind"))};
+    if (kinds.count(stringField(names, "kind"))) {
+      return {"KindConflict", inUse(stringField(names, "kind"))};
     }
-    if (listKinds.count(text(names, "listKind"))) {
-      return {"ListKindConflict", inUse(text(names, "listKind"))};
+    if (listKinds.count(stringField(names, "listKind"))) {
+      return {"ListKindConflict", inUse(stringField(names, "listKind"))};
     }
     return {};
   }
 
   void take(const json& names) {
-    plurals.insert(text(names, "plural"));
-    singulars.insert(text(names, "singular"));
-    for (const std::string& s : strings(names, "shortNames")) {
+    plurals.insert(stringField(names, "plural"));
+    singulars.insert(stringField(names, "singular"));
+    for (const std::string& s : stringListField(names, "shortNames")) {
       shortNames.insert(s);
     }
-    kinds.insert(text(names, "kind"));
-    listKinds.insert(text(names, "listKind"));
+    kinds.insert(stringField(names, "kind"));
+    listKinds.insert(stringField(names, "listKind"));
   }
 };
 
 std::optional<CustomScale> scaleOf(const json& version) {
-  const json& subresources = child(version, "subresources");
+  const json& subresources = objectOrEmpty(version, "subresources");
   auto it = subresources.find("scale");
   if (it == subresources.end() || !it->is_object()) {
     return std::nullopt;
   }
-  return CustomScale{text(*it, "specReplicasPath"), text(*it, "statusReplicasPath"),
-                     text(*it, "labelSelectorPath")};
+  return CustomScale{stringField(*it, "specReplicasPath"), stringField(*it, "statusReplicasPath"),
+                     stringField(*it, "labelSelectorPath")};
 }
 
 }  // namespace
@@ -110,17 +91,20 @@ std::map<std::string, CrdNames> decideNames(const std::vector<json>& crds) {
   }
   // Names already granted stay with their holder; then the older CRD goes first.
   auto key = [](const json* crd) {
-    const json& meta = child(*crd, "metadata");
-    bool granted = !text(child(child(*crd, "status"), "acceptedNames"), "plural").empty();
-    return std::make_tuple(!granted, text(meta, "creationTimestamp"), text(meta, "name"));
+    const json& meta = objectOrEmpty(*crd, "metadata");
+    bool granted =
+        !stringField(objectOrEmpty(objectOrEmpty(*crd, "status"), "acceptedNames"), "plural")
+             .empty();
+    return std::make_tuple(!granted, stringField(meta, "creationTimestamp"),
+                           stringField(meta, "name"));
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](const json* a, const json* b) { return key(a) < key(b); });
   std::map<std::string, TakenNames> taken;  // by group
   std::map<std::string, CrdNames> out;
   for (const json* crd : order) {
-    const std::string name = text(child(*crd, "metadata"), "name");
-    const std::string group = text(child(*crd, "spec"), "group");
+    const std::string name = stringField(objectOrEmpty(*crd, "metadata"), "name");
+    const std::string group = stringField(objectOrEmpty(*crd, "spec"), "group");
     json names = requestedNames(*crd);
     CrdNames verdict;
     auto [reason, message] = taken[group].conflict(names);
@@ -132,9 +116,9 @@ std::map<std::string, CrdNames> decideNames(const std::vector<json>& crds) {
     } else {
       verdict.reason = reason;
       verdict.message = message;
-      verdict.acceptedNames = child(child(*crd, "status"), "acceptedNames");
+      verdict.acceptedNames = objectOrEmpty(objectOrEmpty(*crd, "status"), "acceptedNames");
     }
-    if (!text(verdict.acceptedNames, "plural").empty()) {
+    if (!stringField(verdict.acceptedNames, "plural").empty()) {
       taken[group].take(verdict.acceptedNames);
     }
     out[name] = std::move(verdict);
@@ -144,17 +128,18 @@ std::map<std::string, CrdNames> decideNames(const std::vector<json>& crds) {
 
 Result<std::vector<std::unique_ptr<ResourceInfo>>> customResources(const json& crd,
                                                                    const json& acceptedNames) {
-  const json& spec = child(crd, "spec");
-  const json& meta = child(crd, "metadata");
+  const json& spec = objectOrEmpty(crd, "spec");
+  const json& meta = objectOrEmpty(crd, "metadata");
   std::vector<std::unique_ptr<ResourceInfo>> out;
   auto versions = spec.find("versions");
-  if (versions == spec.end() || !versions->is_array() || text(acceptedNames, "plural").empty()) {
+  if (versions == spec.end() || !versions->is_array() ||
+      stringField(acceptedNames, "plural").empty()) {
     return out;
   }
   std::string storageVersion;
   for (const json& v : *versions) {
     if (v.value("storage", false) == true) {
-      storageVersion = text(v, "name");
+      storageVersion = stringField(v, "name");
     }
   }
   const bool terminating = meta.contains("deletionTimestamp");
@@ -163,19 +148,19 @@ Result<std::vector<std::unique_ptr<ResourceInfo>>> customResources(const json& c
       continue;
     }
     auto custom = std::make_shared<CustomResourceVersion>();
-    custom->crdName = text(meta, "name");
-    custom->listKind = text(acceptedNames, "listKind");
+    custom->crdName = stringField(meta, "name");
+    custom->listKind = stringField(acceptedNames, "listKind");
     custom->storageVersion = storageVersion;
     custom->terminating = terminating;
-    const json& schema = child(child(v, "schema"), "openAPIV3Schema");
+    const json& schema = objectOrEmpty(objectOrEmpty(v, "schema"), "openAPIV3Schema");
     custom->schema = validation::withoutDescriptions(schema);
     custom->publishedSchema = schema.dump();
     auto graph = buildTypeGraph(schema.empty() ? json{{"type", "object"},
                                                       {"x-kubernetes-preserve-unknown-fields", true}}
                                                : schema);
     if (!graph.ok()) {
-      return invalid("CustomResourceDefinition " + custom->crdName + " version " + text(v, "name") +
-                     ": " + graph.status().message());
+      return invalid("CustomResourceDefinition " + custom->crdName + " version " +
+                     stringField(v, "name") + ": " + graph.status().message());
     }
     custom->graph = std::move(*graph);
     if (auto cols = v.find("additionalPrinterColumns"); cols != v.end() && cols->is_array()) {
@@ -190,16 +175,16 @@ Result<std::vector<std::unique_ptr<ResourceInfo>>> customResources(const json& c
     custom->scale = scaleOf(v);
 
     auto r = std::make_unique<ResourceInfo>();
-    r->group = text(spec, "group");
-    r->version = text(v, "name");
-    r->resource = text(acceptedNames, "plural");
-    r->singular = text(acceptedNames, "singular");
-    r->kind = text(acceptedNames, "kind");
-    r->namespaced = text(spec, "scope") != "Cluster";
+    r->group = stringField(spec, "group");
+    r->version = stringField(v, "name");
+    r->resource = stringField(acceptedNames, "plural");
+    r->singular = stringField(acceptedNames, "singular");
+    r->kind = stringField(acceptedNames, "kind");
+    r->namespaced = stringField(spec, "scope") != "Cluster";
     r->verbs = {"delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"};
-    r->shortNames = strings(acceptedNames, "shortNames");
-    r->categories = strings(acceptedNames, "categories");
-    const json& subresources = child(v, "subresources");
+    r->shortNames = stringListField(acceptedNames, "shortNames");
+    r->categories = stringListField(acceptedNames, "categories");
+    const json& subresources = objectOrEmpty(v, "subresources");
     if (subresources.contains("status")) {
       r->subresources.push_back(SubresourceInfo{"status", r->kind, "", "", {"get", "patch", "update"}});
     }

@@ -1,11 +1,11 @@
 #include "api/schema/strict_decoding.h"
 
-#include <cstdio>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "api/schema/unknown_fields.h"
+#include "common/go_quote.h"
 
 namespace tug::api {
 namespace {
@@ -140,38 +140,6 @@ std::vector<std::string> duplicateFields(std::string_view text) {
   StrictWalker walker(nullptr);
   json::sax_parse(text.begin(), text.end(), &walker);
   return walker.errors();
-}
-
-std::string goQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
 }
 
 }  // namespace tug::api

@@ -22,7 +22,4 @@ std::vector<std::string> strictDecodingErrors(const TypeNode& type, std::string_
 // "spec.ports[0].hostPort"), in order of appearance, each once.
 std::vector<std::string> duplicateFields(std::string_view json);
 
-// `s` quoted as Go's %q would print it: "spec.foo", with quotes and backslashes escaped.
-std::string goQuote(std::string_view s);
-
 }  // namespace tug::api

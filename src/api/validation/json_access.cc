@@ -37,6 +37,24 @@ std::string stringField(const Json& obj, std::string_view key) {
   return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
 }
 
+const Json& objectOrEmpty(const Json& obj, std::string_view key) {
+  static const Json kEmpty = Json::object();
+  const Json* o = objectField(obj, key);
+  return o != nullptr ? *o : kEmpty;
+}
+
+std::vector<std::string> stringListField(const Json& obj, std::string_view key) {
+  std::vector<std::string> out;
+  if (const Json* list = arrayField(obj, key)) {
+    for (const Json& s : *list) {
+      if (s.is_string()) {
+        out.push_back(s.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
 std::optional<long long> intField(const Json& obj, std::string_view key) {
   const Json* v = field(obj, key);
   if (v != nullptr && v->is_number_integer()) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,8 +22,12 @@ const Json* objectField(const Json& obj, std::string_view key);
 Json* objectField(Json& obj, std::string_view key);
 const Json* arrayField(const Json& obj, std::string_view key);
 Json* arrayField(Json& obj, std::string_view key);
+// obj[key] when it is an object, else an empty object: for reading down a path in one expression.
+const Json& objectOrEmpty(const Json& obj, std::string_view key);
 // obj[key] as a string; "" when absent or not a string.
 std::string stringField(const Json& obj, std::string_view key);
+// The strings of the array obj[key], skipping other elements; empty when it is not an array.
+std::vector<std::string> stringListField(const Json& obj, std::string_view key);
 // obj[key] as an integer; nullopt when absent or not an integer.
 std::optional<long long> intField(const Json& obj, std::string_view key);
 // Whether obj[key] is present and not null.

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "controllers/deployment/deployment_util.h"
 #include "controllers/deployment/rollout.h"
+#include "controllers/workload/sync_worker.h"
 
 namespace tug::controllers {
 namespace {
@@ -23,7 +24,7 @@ DeploymentController::DeploymentController(client::Client& client, client::Infor
       replicaSets_(replicaSets),
       deployments_(deployments),
       options_(options),
-      events_(client, "deployment-controller") {
+      events_(client, client::EventSource{"deployment-controller", ""}) {
   deployments_.addHandlers(client::EventHandlers{
       [this](const json& d) { queue_.add(keyOf(d)); },
       [this](const json&, const json& now) { queue_.add(keyOf(now)); },
@@ -52,27 +53,10 @@ void DeploymentController::stop() {
     }
   }
   workers_.clear();
-  events_.stop();
 }
 
 void DeploymentController::work() {
-  while (auto key = queue_.get()) {
-    Status s;
-    try {
-      s = sync(*key);
-    } catch (const std::exception& e) {  // an object of an unexpected shape
-      s = internalError(e.what());
-    }
-    if (s.isOk()) {
-      queue_.forget(*key);
-    } else {
-      if (s.code() != Code::kConflict) {
-        TUG_LOG(kWarn, kLog) << "deployment " << *key << ": " << s.message();
-      }
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  runSyncWorker(queue_, kLog, "deployment", [this](const std::string& key) { return sync(key); });
 }
 
 Status DeploymentController::sync(const std::string& key) {

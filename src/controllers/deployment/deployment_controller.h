@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "client/client.h"
+#include "client/event_recorder.h"
 #include "client/informer.h"
 #include "client/work_queue.h"
-#include "controllers/workload/event_recorder.h"
 #include "controllers/workload/object_helpers.h"
 
 // Rolls Deployments out through ReplicaSets, as upstream's deployment controller does: one
@@ -55,7 +55,7 @@ class DeploymentController {
   client::Informer& deployments_;
   const Options options_;
   client::WorkQueue queue_;
-  EventRecorder events_;
+  client::EventRecorder events_;
   std::vector<std::thread> workers_;
 };
 

@@ -242,7 +242,8 @@ Result<json*> Rollout::createNew(const std::vector<json*>& olds, const std::stri
   if (!alreadyExisted) {
     TUG_LOG(kDebug, kLog) << "deployment " << key_ << ": created replica set " << name;
     if (int64_t size = du::replicasOf(*created); size > 0) {
-      c_.events_.record(d_, "apps/v1", "Deployment", "Normal", "ScalingReplicaSet",
+      c_.events_.record(client::objectReference(d_, "Deployment", "apps/v1"), "Normal",
+                        "ScalingReplicaSet",
                         "Scaled up replica set " + name + " from 0 to " + std::to_string(size));
     }
   }
@@ -286,10 +287,10 @@ Result<bool> Rollout::scale(json& rs, int64_t size, bool onlyWhenSizeDiffers) {
   }
   if (sizeChanges) {
     const int64_t from = du::replicasOf(rs);
-    c_.events_.record(d_, "apps/v1", "Deployment", "Normal", "ScalingReplicaSet",
-                      std::string("Scaled ") + (size > from ? "up" : "down") + " replica set " +
-                          nameOf(rs) + " from " + std::to_string(from) + " to " +
-                          std::to_string(size));
+    c_.events_.record(
+        client::objectReference(d_, "Deployment", "apps/v1"), "Normal", "ScalingReplicaSet",
+        std::string("Scaled ") + (size > from ? "up" : "down") + " replica set " + nameOf(rs) +
+            " from " + std::to_string(from) + " to " + std::to_string(size));
   }
   rs = std::move(*r);
   return sizeChanges;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/log.h"
+#include "common/rfc3339.h"
 #include "controllers/nodelifecycle/taints.h"
 
 namespace tug::controllers {
@@ -22,15 +23,6 @@ const client::Resource kPods{"", "v1", "pods", true};
 
 std::string meta(const json& obj, const char* key) {
   return obj.value("metadata", json::object()).value(key, "");
-}
-
-std::string rfc3339(SystemClock::time_point t) {
-  std::time_t secs = SystemClock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // "2026-01-02T03:04:05Z" (fractions ignored); nullopt when it does not parse.
@@ -123,7 +115,7 @@ void NodeLifecycleController::markUnknown(const json& node) {
   json next = node;
   json& status = next["status"];
   json conditions = status.value("conditions", json::array());
-  const std::string now = rfc3339(SystemClock::now());
+  const std::string now = formatRfc3339(SystemClock::now());
   bool hadReady = false;
   for (json& c : conditions) {
     std::string type = c.value("type", "");
@@ -159,7 +151,8 @@ void NodeLifecycleController::markUnknown(const json& node) {
 }
 
 void NodeLifecycleController::syncTaints(const json& node) {
-  json taints = nl::withManagedTaints(node, nl::conditionTaints(node), rfc3339(SystemClock::now()));
+  json taints =
+      nl::withManagedTaints(node, nl::conditionTaints(node), formatRfc3339(SystemClock::now()));
   json current = node.value("spec", json::object()).value("taints", json::array());
   if (taints == current) {
     return;
@@ -190,7 +183,7 @@ void NodeLifecycleController::markPodsNotReady(const std::string& nodeName) {
     for (json& c : conditions) {
       if (c.value("type", "") == "Ready" && c.value("status", "") != "False") {
         c["status"] = "False";
-        c["lastTransitionTime"] = rfc3339(SystemClock::now());
+        c["lastTransitionTime"] = formatRfc3339(SystemClock::now());
         changed = true;
       }
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/tolerations.h"
+
 namespace tug::controllers::nodelifecycle {
 namespace {
 
@@ -23,22 +25,6 @@ bool sameTaint(const json& a, const json& b) {
 }
 
 }  // namespace
-
-bool tolerates(const json& toleration, const json& taint) {
-  std::string effect = text(toleration, "effect");
-  if (!effect.empty() && effect != text(taint, "effect")) {
-    return false;
-  }
-  std::string key = text(toleration, "key");
-  if (!key.empty() && key != text(taint, "key")) {
-    return false;
-  }
-  std::string op = text(toleration, "operator");
-  if (op == "Exists") {
-    return true;
-  }
-  return (op.empty() || op == "Equal") && text(toleration, "value") == text(taint, "value");
-}
 
 std::string readyStatus(const json& node) {
   const json& status = node.contains("status") ? node["status"] : json();
@@ -112,7 +98,7 @@ std::optional<int64_t> secondsAllowed(const json& pod, const json& taints) {
     }
     bool tolerated = false;
     for (const json& t : tolerations) {
-      if (!tolerates(t, taint)) {
+      if (!api::toleratesTaint(t, taint)) {
         continue;
       }
       tolerated = true;

@@ -16,9 +16,6 @@ inline constexpr const char* kNotReady = "node.kubernetes.io/not-ready";
 inline constexpr const char* kUnreachable = "node.kubernetes.io/unreachable";
 inline constexpr const char* kUnschedulable = "node.kubernetes.io/unschedulable";
 
-// Whether `toleration` tolerates `taint` (upstream's ToleratesTaint).
-bool tolerates(const json& toleration, const json& taint);
-
 // The node's Ready condition status: "True", "False", "Unknown", or "" when it has none.
 std::string readyStatus(const json& node);
 

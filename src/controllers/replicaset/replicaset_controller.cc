@@ -6,6 +6,7 @@
 #include "controllers/replicaset/replicaset_logic.h"
 #include "controllers/workload/batch.h"
 #include "controllers/workload/controller_ref.h"
+#include "controllers/workload/sync_worker.h"
 
 namespace tug::controllers {
 namespace {
@@ -31,7 +32,7 @@ ReplicaSetController::ReplicaSetController(client::Client& client, client::Infor
       pods_(pods),
       replicaSets_(replicaSets),
       options_(options),
-      events_(client, "replicaset-controller") {
+      events_(client, client::EventSource{"replicaset-controller", ""}) {
   replicaSets_.addHandlers(client::EventHandlers{
       [this](const json& rs) { queue_.add(keyOf(rs)); },
       [this](const json& old, const json& now) {
@@ -66,27 +67,10 @@ void ReplicaSetController::stop() {
     }
   }
   workers_.clear();
-  events_.stop();
 }
 
 void ReplicaSetController::work() {
-  while (auto key = queue_.get()) {
-    Status s;
-    try {
-      s = sync(*key);
-    } catch (const std::exception& e) {  // an object of an unexpected shape
-      s = internalError(e.what());
-    }
-    if (s.isOk()) {
-      queue_.forget(*key);
-    } else {
-      if (s.code() != Code::kConflict) {
-        TUG_LOG(kWarn, kLog) << "replicaset " << *key << ": " << s.message();
-      }
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  runSyncWorker(queue_, kLog, "replicaset", [this](const std::string& key) { return sync(key); });
 }
 
 std::optional<json> ReplicaSetController::resolve(const std::string& ns, const json& ref) const {
@@ -302,16 +286,16 @@ Status ReplicaSetController::manage(const json& rs, const std::vector<json>& pod
         slowStartBatch(count, 1, options_.createParallelism, [&]() -> Status {
           auto created = client_.create(kPods, namespaceOf(rs), *pod);
           if (created.ok()) {
-            events_.record(rs, "apps/v1", "ReplicaSet", "Normal", "SuccessfulCreate",
-                           "Created pod: " + nameOf(*created));
+            events_.record(client::objectReference(rs, "ReplicaSet", "apps/v1"), "Normal",
+                           "SuccessfulCreate", "Created pod: " + nameOf(*created));
             return Status::ok();
           }
           if (created.status().message().find("because it is being terminated") !=
               std::string::npos) {
             return Status::ok();  // the namespace is going; nothing to create
           }
-          events_.record(rs, "apps/v1", "ReplicaSet", "Warning", "FailedCreate",
-                         "Error creating: " + created.status().message());
+          events_.record(client::objectReference(rs, "ReplicaSet", "apps/v1"), "Warning",
+                         "FailedCreate", "Error creating: " + created.status().message());
           return created.status();
         });
     for (int skipped = count - result.successes; skipped > 0; --skipped) {
@@ -336,15 +320,17 @@ Status ReplicaSetController::manage(const json& rs, const std::vector<json>& pod
                        [&](int i) -> Status {
                          auto r = client_.remove(kPods, namespaceOf(doomed[i]), nameOf(doomed[i]));
                          if (r.ok()) {
-                           events_.record(rs, "apps/v1", "ReplicaSet", "Normal",
-                                          "SuccessfulDelete", "Deleted pod: " + nameOf(doomed[i]));
+                           events_.record(client::objectReference(rs, "ReplicaSet", "apps/v1"),
+                                          "Normal", "SuccessfulDelete",
+                                          "Deleted pod: " + nameOf(doomed[i]));
                            return Status::ok();
                          }
                          expectations_.deletionObserved(key, keys[i]);
                          if (r.status().code() == Code::kNotFound) {
                            return Status::ok();
                          }
-                         events_.record(rs, "apps/v1", "ReplicaSet", "Warning", "FailedDelete",
+                         events_.record(client::objectReference(rs, "ReplicaSet", "apps/v1"),
+                                        "Warning", "FailedDelete",
                                         "Error deleting: " + r.status().message());
                          return r.status();
                        });

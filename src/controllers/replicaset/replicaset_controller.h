@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "client/client.h"
+#include "client/event_recorder.h"
 #include "client/informer.h"
 #include "client/work_queue.h"
-#include "controllers/workload/event_recorder.h"
 #include "controllers/workload/expectations.h"
 #include "controllers/workload/object_helpers.h"
 
@@ -58,7 +58,7 @@ class ReplicaSetController {
   const Options options_;
   client::WorkQueue queue_;
   Expectations expectations_;
-  EventRecorder events_;
+  client::EventRecorder events_;
   std::vector<std::thread> workers_;
 };
 

@@ -3,7 +3,8 @@
 #include <cstring>
 #include <ctime>
 
-#include "auth/label_selector.h"
+#include "common/label_selector.h"
+#include "common/rfc3339.h"
 
 namespace tug::controllers {
 
@@ -68,14 +69,7 @@ json newControllerRef(const json& owner, std::string_view apiVersion, std::strin
           {"blockOwnerDeletion", true}};
 }
 
-std::string formatTime(TimePoint t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string formatTime(TimePoint t) { return formatRfc3339(t); }
 
 std::optional<TimePoint> parseTime(std::string_view text) {
   std::tm tm{};
@@ -115,7 +109,7 @@ bool selectorMatches(const json& selector, const json& labels) {
   if (!selector.is_object()) {
     return false;
   }
-  auto r = auth::labelSelectorMatches(selector, labels);
+  auto r = labelSelectorMatches(selector, labels);
   return r.ok() && *r;
 }
 

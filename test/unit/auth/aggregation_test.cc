@@ -2,11 +2,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "auth/label_selector.h"
+#include "common/label_selector.h"
 #include "rbac_fixtures.h"
 
 using namespace tug::auth;
 using namespace tug::auth::testing;
+using tug::labelSelectorMatches;
 using tug::Status;
 
 namespace {

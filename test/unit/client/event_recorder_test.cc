@@ -137,3 +137,38 @@ TEST_CASE("events about cluster-scoped objects go to the default namespace", "[e
   CHECK(sink.created[0]["reportingInstance"] == "host-1");
   CHECK_FALSE(sink.created[0].contains("action"));
 }
+
+TEST_CASE("events name their object and stop after a burst of 25 per object", "[events]") {
+  EventSink sink;
+  EventRecorder recorder(sink, EventSource{"replicaset-controller", ""});
+  json rs = {{"metadata",
+              {{"name", "web-1"}, {"namespace", "ns"}, {"uid", "u1"}, {"resourceVersion", "7"}}}};
+  json ref = objectReference(rs, "ReplicaSet", "apps/v1");
+  for (int i = 0; i < 30; ++i) {
+    recorder.record(ref, "Normal", "SuccessfulCreate", "Created pod: web-1-" + std::to_string(i));
+  }
+  json other = {{"metadata", {{"name", "web-2"}, {"namespace", "ns"}, {"uid", "u2"}}}};
+  recorder.record(objectReference(other, "ReplicaSet", "apps/v1"), "Warning", "FailedCreate",
+                  "Error creating: x");
+  recorder.flush();
+  REQUIRE(sink.created.size() == 26);
+  CHECK(sink.patched.empty());
+
+  const json& e = sink.created[0];
+  CHECK(e["metadata"]["namespace"] == "ns");
+  CHECK(e["metadata"]["name"].get<std::string>().rfind("web-1.", 0) == 0);
+  CHECK(e["involvedObject"] == json({{"apiVersion", "apps/v1"},
+                                     {"kind", "ReplicaSet"},
+                                     {"name", "web-1"},
+                                     {"namespace", "ns"},
+                                     {"uid", "u1"},
+                                     {"resourceVersion", "7"}}));
+  CHECK(e["reason"] == "SuccessfulCreate");
+  CHECK(e["message"] == "Created pod: web-1-0");
+  CHECK(e["type"] == "Normal");
+  CHECK(e["source"] == json({{"component", "replicaset-controller"}}));
+  CHECK(e["count"] == 1);
+  CHECK(sink.created[24]["message"] == "Created pod: web-1-24");
+  CHECK(sink.created[25]["type"] == "Warning");
+  CHECK(sink.created[25]["involvedObject"]["name"] == "web-2");
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "api/tolerations.h"
+
 using namespace tug::controllers::nodelifecycle;
 
 namespace {
@@ -28,13 +30,15 @@ const json kUnreachableNoExecute = {{"key", kUnreachable}, {"effect", "NoExecute
 
 TEST_CASE("tolerations match taints as upstream reads them", "[nodelifecycle]") {
   json taint = {{"key", "dedicated"}, {"value", "gpu"}, {"effect", "NoSchedule"}};
-  CHECK(tolerates({{"key", "dedicated"}, {"operator", "Equal"}, {"value", "gpu"}}, taint));
-  CHECK(tolerates({{"key", "dedicated"}, {"value", "gpu"}}, taint));  // Equal is the default
-  CHECK_FALSE(tolerates({{"key", "dedicated"}, {"value", "cpu"}}, taint));
-  CHECK(tolerates({{"key", "dedicated"}, {"operator", "Exists"}}, taint));
-  CHECK(tolerates({{"operator", "Exists"}}, taint));  // no key: every taint
-  CHECK_FALSE(tolerates({{"operator", "Exists"}, {"effect", "NoExecute"}}, taint));
-  CHECK_FALSE(tolerates({{"key", "other"}, {"operator", "Exists"}}, taint));
+  CHECK(tug::api::toleratesTaint({{"key", "dedicated"}, {"operator", "Equal"}, {"value", "gpu"}},
+                                 taint));
+  CHECK(tug::api::toleratesTaint({{"key", "dedicated"}, {"value", "gpu"}},
+                                 taint));  // Equal is the default
+  CHECK_FALSE(tug::api::toleratesTaint({{"key", "dedicated"}, {"value", "cpu"}}, taint));
+  CHECK(tug::api::toleratesTaint({{"key", "dedicated"}, {"operator", "Exists"}}, taint));
+  CHECK(tug::api::toleratesTaint({{"operator", "Exists"}}, taint));  // no key: every taint
+  CHECK_FALSE(tug::api::toleratesTaint({{"operator", "Exists"}, {"effect", "NoExecute"}}, taint));
+  CHECK_FALSE(tug::api::toleratesTaint({{"key", "other"}, {"operator", "Exists"}}, taint));
 }
 
 TEST_CASE("the Ready condition and cordoning decide the managed taints", "[nodelifecycle]") {

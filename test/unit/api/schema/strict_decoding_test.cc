@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "api/schema/type_graph.h"
+#include "common/go_quote.h"
 
 namespace tug::api {
 namespace {

@@ -1,14 +1,26 @@
-#include "auth/label_selector.h"
+#include "common/label_selector.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "auth/go_quote.h"
-#include "auth/json_fields.h"
+#include "common/go_quote.h"
 
-namespace tug::auth {
+namespace tug {
 namespace {
+
+const nlohmann::json* member(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) {
+    return nullptr;
+  }
+  auto it = obj.find(key);
+  return it != obj.end() ? &*it : nullptr;
+}
+
+std::string text(const nlohmann::json& obj, const char* key) {
+  const nlohmann::json* v = member(obj, key);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : "";
+}
 
 const std::string* label(const nlohmann::json& labels, const std::string& key) {
   if (!labels.is_object()) {
@@ -31,9 +43,9 @@ std::vector<std::string> stringList(const nlohmann::json* v) {
 }
 
 Result<bool> expressionMatches(const nlohmann::json& expr, const nlohmann::json& labels) {
-  std::string key = stringField(expr, {"key"});
-  std::string op = stringField(expr, {"operator"});
-  std::vector<std::string> values = stringList(field(expr, {"values"}));
+  std::string key = text(expr, "key");
+  std::string op = text(expr, "operator");
+  std::vector<std::string> values = stringList(member(expr, "values"));
   const std::string* have = label(labels, key);
   if (op == "In" || op == "NotIn") {
     if (values.empty()) {
@@ -57,7 +69,7 @@ Result<bool> labelSelectorMatches(const nlohmann::json& selector, const nlohmann
   // Every expression is read before any label is compared: a malformed selector is an error
   // whatever the labels are.
   bool all = true;
-  const nlohmann::json* expressions = field(selector, {"matchExpressions"});
+  const nlohmann::json* expressions = member(selector, "matchExpressions");
   if (expressions != nullptr && expressions->is_array()) {
     for (const nlohmann::json& expr : *expressions) {
       Result<bool> m = expressionMatches(expr, labels);
@@ -67,7 +79,7 @@ Result<bool> labelSelectorMatches(const nlohmann::json& selector, const nlohmann
       all = all && *m;
     }
   }
-  const nlohmann::json* matchLabels = field(selector, {"matchLabels"});
+  const nlohmann::json* matchLabels = member(selector, "matchLabels");
   if (matchLabels != nullptr && matchLabels->is_object()) {
     for (const auto& [key, value] : matchLabels->items()) {
       const std::string* have = label(labels, key);
@@ -77,4 +89,4 @@ Result<bool> labelSelectorMatches(const nlohmann::json& selector, const nlohmann
   return all;
 }
 
-}  // namespace tug::auth
+}  // namespace tug

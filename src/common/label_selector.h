@@ -4,8 +4,10 @@
 
 #include "common/status.h"
 
-namespace tug::auth {
+namespace tug {
 
+// Shared by the authorizer (aggregated ClusterRoles), the workload controllers and the
+// scheduler, so that every selector in the system means the same thing.
 // Whether `labels` (a metadata.labels object, or null) match a metav1.LabelSelector in JSON
 // (matchLabels, and matchExpressions with In, NotIn, Exists, DoesNotExist), as upstream's
 // LabelSelectorAsSelector reads it: an empty selector matches everything, every requirement
@@ -14,4 +16,4 @@ namespace tug::auth {
 // syntax is not checked: the API validated it when the object was stored.
 Result<bool> labelSelectorMatches(const nlohmann::json& selector, const nlohmann::json& labels);
 
-}  // namespace tug::auth
+}  // namespace tug

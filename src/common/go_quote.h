@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tug::auth {
+namespace tug {
 
 // `s` as Go's %q prints it (strconv.Quote): in double quotes, with `"` and `\` escaped, control
 // characters as \n, \t, \x1b, invalid UTF-8 bytes as \xff, and the non-printing code points
@@ -15,4 +15,4 @@ std::string goQuote(std::string_view s);
 // A list of strings as Go's %q prints a []string: ["a" "b"].
 std::string goQuote(const std::vector<std::string>& list);
 
-}  // namespace tug::auth
+}  // namespace tug

@@ -1,9 +1,9 @@
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace tug::auth {
+namespace tug {
 namespace {
 
 // The length of the UTF-8 sequence at s[i] and its code point; 0 when it is not valid UTF-8
@@ -113,4 +113,4 @@ std::string goQuote(const std::vector<std::string>& list) {
   return out + "]";
 }
 
-}  // namespace tug::auth
+}  // namespace tug

@@ -1,8 +1,8 @@
-#include "auth/go_quote.h"
+#include "common/go_quote.h"
 
 #include <catch2/catch.hpp>
 
-using tug::auth::goQuote;
+using tug::goQuote;
 
 TEST_CASE("strings are quoted as Go's %q quotes them", "[auth][quote]") {
   CHECK(goQuote("bob") == R"("bob")");
