@@ -12,15 +12,6 @@ from test_resources import ResourcesTestCase
 
 
 class ControllersTestCase(ResourcesTestCase):
-    def wait_until(self, check, what, timeout=15):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = check()
-            if result:
-                return result
-            time.sleep(0.1)
-        self.fail("timed out waiting for " + what)
-
     def create_namespace(self, name):
         code, body = self.call("POST", "/api/v1/namespaces", {"metadata": {"name": name}})
         self.assertEqual(code, 201, body)

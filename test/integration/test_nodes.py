@@ -32,15 +32,7 @@ class NodeLifecycleTest(ResourcesTestCase):
         self.stop_beats = threading.Event()
         self.addCleanup(self.stop_beats.set)
 
-    def wait_for(self, check, what, timeout=20):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = check()
-            if last:
-                return last
-            time.sleep(0.2)
-        self.fail("timed out waiting for %s (last: %r)" % (what, last))
+    wait_timeout = 20
 
     def add_node(self, name):
         code, body = self.call("POST", "/api/v1/nodes", {"metadata": {"name": name}})
@@ -124,17 +116,17 @@ class NodeLifecycleTest(ResourcesTestCase):
         self.assertEqual(self.taint_keys("lost"), [])
 
         self.alive["lost"] = False
-        self.wait_for(lambda: self.ready("lost")["status"] == "Unknown", "lost to be Unknown")
+        self.wait_until(lambda: self.ready("lost")["status"] == "Unknown", "lost to be Unknown")
         self.assertEqual(self.ready("lost")["reason"], "NodeStatusUnknown")
         self.assertEqual(self.ready("lost")["message"], "Kubelet stopped posting node status.")
-        self.wait_for(lambda: self.taint_keys("lost") == [
+        self.wait_until(lambda: self.taint_keys("lost") == [
             ("node.kubernetes.io/unreachable", "NoExecute"),
             ("node.kubernetes.io/unreachable", "NoSchedule")], "the unreachable taints")
         taint = [t for t in self.node("lost")["spec"]["taints"] if t["effect"] == "NoExecute"][0]
         self.assertIn("timeAdded", taint)
         # Its pods are not ready, then evicted after their 2 s toleration; one that tolerates the
         # taint forever stays, and the other node's pod is untouched.
-        self.wait_for(lambda: self.pod("on-lost") is None, "on-lost to be evicted")
+        self.wait_until(lambda: self.pod("on-lost") is None, "on-lost to be evicted")
         stays = self.pod("stays")
         self.assertIsNotNone(stays)
         ready = [c for c in stays["status"]["conditions"] if c["type"] == "Ready"][0]
@@ -150,7 +142,7 @@ class NodeLifecycleTest(ResourcesTestCase):
                 c.update({"status": "True", "reason": "KubeletReady", "message": "",
                           "lastHeartbeatTime": now()[:19] + "Z"})
         self.assertEqual(self.call("PUT", "/api/v1/nodes/lost/status", node)[0], 200)
-        self.wait_for(lambda: self.taint_keys("lost") == [], "the taints removed")
+        self.wait_until(lambda: self.taint_keys("lost") == [], "the taints removed")
 
     def test_cordon_taints_and_every_node_down_evicts_nothing(self):
         self.require_kubectl()
@@ -158,14 +150,14 @@ class NodeLifecycleTest(ResourcesTestCase):
         self.run_pod("p", "only")
         r = self.kubectl("cordon", "only")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.wait_for(lambda: self.taint_keys("only") == [
+        self.wait_until(lambda: self.taint_keys("only") == [
             ("node.kubernetes.io/unschedulable", "NoSchedule")], "the unschedulable taint")
         r = self.kubectl("uncordon", "only")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.wait_for(lambda: self.taint_keys("only") == [], "the taint removed")
+        self.wait_until(lambda: self.taint_keys("only") == [], "the taint removed")
         # The only node goes silent: it is marked, but with no node left nothing is evicted.
         self.alive["only"] = False
-        self.wait_for(lambda: self.ready("only")["status"] == "Unknown", "only to be Unknown")
+        self.wait_until(lambda: self.ready("only")["status"] == "Unknown", "only to be Unknown")
         time.sleep(4)
         self.assertIsNotNone(self.pod("p"))
 

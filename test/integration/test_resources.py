@@ -45,6 +45,21 @@ class ResourcesTestCase(ApiServerTestCase):
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read())
 
+    # How long wait_until waits by default; suites whose controllers take longer raise it.
+    wait_timeout = 15
+
+    def wait_until(self, check, what, timeout=None):
+        """Polls `check` until it returns something true, and returns that; fails with the
+        last result after `timeout` seconds."""
+        deadline = time.monotonic() + (timeout or self.wait_timeout)
+        last = None
+        while time.monotonic() < deadline:
+            last = check()
+            if last:
+                return last
+            time.sleep(0.1)
+        self.fail("timed out waiting for %s (last: %r)" % (what, last))
+
     def assert_status(self, reply, code, reason, message=None):
         got_code, body = reply
         self.assertEqual(got_code, code, body)

@@ -26,15 +26,6 @@ def pod_body(name, cpu=None, memory=None, **spec):
 
 
 class SchedulerTestCase(ResourcesTestCase):
-    def wait_until(self, check, what, timeout=15):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = check()
-            if result:
-                return result
-            time.sleep(0.1)
-        self.fail("timed out waiting for " + what)
-
     def create_node(self, name, cpu="2", memory="4Gi", pods="110", labels=None, ready=True,
                     taints=None):
         spec = {"taints": taints} if taints else {}

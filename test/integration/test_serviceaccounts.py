@@ -42,15 +42,6 @@ class ServiceAccountsTest(ResourcesTestCase):
         super().setUp()
         self.require_kubectl()
 
-    def wait_until(self, check, what, timeout=15):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = check()
-            if result:
-                return result
-            time.sleep(0.1)
-        self.fail("timed out waiting for " + what)
-
     def service_account(self, ns, name):
         """The ServiceAccount, created when it is not `default` (the controller makes that)."""
         if name != "default":

@@ -179,16 +179,6 @@ class NodePortTest(ServicesTestCase):
 
 
 class EndpointsTest(ServicesTestCase):
-    def wait_for(self, check, what, timeout=15):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = check()
-            if last:
-                return last
-            time.sleep(0.1)
-        self.fail("timed out waiting for %s (last: %r)" % (what, last))
-
     def run_pod(self, name, ip, ready=True, labels=None):
         """A pod as a kubelet would report it: bound, running, with an IP."""
         code, body = self.call("POST", "/api/v1/namespaces/default/pods", {
@@ -224,12 +214,12 @@ class EndpointsTest(ServicesTestCase):
     def test_endpoints_follow_ready_pods(self):
         self.require_kubectl()
         self.create(service("web", ports=[{"name": "http", "port": 80, "targetPort": "web"}]))
-        self.wait_for(lambda: self.endpoints() is not None, "the Endpoints of web")
+        self.wait_until(lambda: self.endpoints() is not None, "the Endpoints of web")
         self.assertNotIn("subsets", self.endpoints())
         self.run_pod("web-1", "10.42.0.11")
         self.run_pod("web-2", "10.42.0.12", ready=False)
         self.run_pod("db", "10.42.0.13", labels={"app": "db"})
-        self.wait_for(lambda: self.addresses() == ["10.42.0.11"] and
+        self.wait_until(lambda: self.addresses() == ["10.42.0.11"] and
                       self.addresses("notReadyAddresses") == ["10.42.0.12"],
                       "web-1 ready and web-2 not")
         self.assertEqual(self.endpoints()["subsets"][0]["ports"],
@@ -238,7 +228,7 @@ class EndpointsTest(ServicesTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("10.42.0.11:8080", r.stdout)
         # The slice says the same, owned by the Service.
-        slices = self.wait_for(lambda: [s for s in self.slices() if len(s["endpoints"]) == 2],
+        slices = self.wait_until(lambda: [s for s in self.slices() if len(s["endpoints"]) == 2],
                                "two endpoints in the slice")
         slice_ = slices[0]
         self.assertEqual(slice_["addressType"], "IPv4")
@@ -248,22 +238,22 @@ class EndpointsTest(ServicesTestCase):
         self.assertEqual(ready, {"10.42.0.11": True, "10.42.0.12": False})
         # Readiness flips, a pod leaves by relabelling, a pod is deleted.
         self.set_ready("web-2", "10.42.0.12", True)
-        self.wait_for(lambda: self.addresses() == ["10.42.0.11", "10.42.0.12"], "web-2 ready")
+        self.wait_until(lambda: self.addresses() == ["10.42.0.11", "10.42.0.12"], "web-2 ready")
         r = self.kubectl("label", "pod", "web-1", "app=debug", "--overwrite")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.wait_for(lambda: self.addresses() == ["10.42.0.12"], "web-1 gone by label")
+        self.wait_until(lambda: self.addresses() == ["10.42.0.12"], "web-1 gone by label")
         self.assertEqual(self.call("DELETE", "/api/v1/namespaces/default/pods/web-2?gracePeriodSeconds=0")[0], 200)
-        self.wait_for(lambda: self.addresses() == [], "web-2 gone")
-        self.wait_for(lambda: [s for s in self.slices() if not s["endpoints"]], "an empty slice")
+        self.wait_until(lambda: self.addresses() == [], "web-2 gone")
+        self.wait_until(lambda: [s for s in self.slices() if not s["endpoints"]], "an empty slice")
         # A change by hand is put back.
         e = self.endpoints()
         e["subsets"] = [{"addresses": [{"ip": "192.0.2.1"}]}]
         self.assertEqual(self.call("PUT", "/api/v1/namespaces/default/endpoints/web", e)[0], 200)
-        self.wait_for(lambda: self.addresses() == [], "the hand-made address removed")
+        self.wait_until(lambda: self.addresses() == [], "the hand-made address removed")
         # The Service goes, and its endpoints with it.
         self.assertEqual(self.call("DELETE", SERVICES + "/web")[0], 200)
-        self.wait_for(lambda: self.endpoints() is None, "the Endpoints deleted")
-        self.wait_for(lambda: self.slices() == [], "the slices deleted")
+        self.wait_until(lambda: self.endpoints() is None, "the Endpoints deleted")
+        self.wait_until(lambda: self.slices() == [], "the slices deleted")
 
     def test_services_without_selector_keep_their_own_endpoints(self):
         body = service("manual")

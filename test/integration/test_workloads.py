@@ -113,15 +113,7 @@ class WorkloadsTestCase(ResourcesTestCase):
     def apply(self, obj):
         return self.ok("apply", "-f", "-", stdin=json.dumps(obj))
 
-    def wait_until(self, check, what, timeout=30):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = check()
-            if last:
-                return last
-            time.sleep(0.1)
-        self.fail("timed out waiting for %s (last: %r)" % (what, last))
+    wait_timeout = 30
 
     def get(self, path):
         code, body = self.call("GET", path)
