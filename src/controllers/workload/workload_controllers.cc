@@ -32,9 +32,7 @@ void WorkloadControllers::stop() {
   started_ = false;
   deploymentController_.stop();
   replicaSetController_.stop();
-  deployments_.stop();
-  replicaSets_.stop();
-  pods_.stop();
+  client::stopInformers({&deployments_, &replicaSets_, &pods_});
 }
 
 }  // namespace tug::controllers
