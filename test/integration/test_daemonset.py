@@ -171,6 +171,65 @@ class DaemonSetTest(WorkloadsTestCase):
         self.assertTrue(any(e["reason"] == "SuccessfulDelete" and
                             e["message"].startswith("Deleted pod: agent-") for e in events))
 
+    def test_failed_pod_is_replaced(self):
+        self.apply(daemonset_manifest())
+        self.wait_for_nodes(["hollow-%d" % i for i in range(NODES)])
+        victim = self.running_pods("app=agent")[0]
+        name, node = victim["metadata"]["name"], victim["spec"]["nodeName"]
+        status = dict(victim["status"], phase="Failed")
+        status["conditions"] = [dict(c, status="False") if c["type"] == "Ready" else c
+                                for c in status.get("conditions", [])]
+        code, body = self.call("PATCH", "/api/v1/namespaces/default/pods/%s/status" % name,
+                               {"status": status}, content_type="application/merge-patch+json")
+        self.assertEqual(code, 200, body)
+        self.wait_until(lambda: any(p["spec"].get("nodeName") == node and
+                                    p["metadata"]["name"] != name
+                                    for p in self.running_pods("app=agent")),
+                        "a replacement for the failed pod on " + node)
+        self.wait_until(lambda: self.call("GET", "/api/v1/namespaces/default/pods/" + name)[0]
+                        == 404, "the failed pod to be deleted")
+        events = self.get("/api/v1/namespaces/default/events?fieldSelector="
+                          "involvedObject.kind%3DDaemonSet")["items"]
+        self.assertIn("Found failed daemon pod default/%s on node %s, will try to kill it"
+                      % (name, node),
+                      [e["message"] for e in events if e["reason"] == "FailedDaemonPod"])
+        self.wait_for_status("agent", desiredNumberScheduled=NODES, numberAvailable=NODES)
+
+    def test_rolling_update_with_surge(self):
+        self.apply(daemonset_manifest(strategy={
+            "type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}}))
+        self.ok("rollout", "status", "daemonset/agent", "--timeout=60s")
+        self.ok("set", "image", "daemonset/agent", "agent=busybox:1.37")
+        out = self.ok("rollout", "status", "daemonset/agent", "--timeout=60s")
+        self.assertIn('daemon set "agent" successfully rolled out', out)
+        self.wait_for_nodes(["hollow-%d" % i for i in range(NODES)])
+        pods = self.running_pods("app=agent")
+        self.assertEqual({p["spec"]["containers"][0]["image"] for p in pods}, {"busybox:1.37"})
+
+    def test_rollout_history_and_undo(self):
+        self.apply(daemonset_manifest())
+        self.ok("rollout", "status", "daemonset/agent", "--timeout=60s")
+        self.ok("set", "image", "daemonset/agent", "agent=busybox:1.37")
+        self.ok("rollout", "status", "daemonset/agent", "--timeout=60s")
+        out = self.ok("rollout", "history", "daemonset/agent")
+        self.assertRegex(out, r"(?m)^1\s")
+        self.assertRegex(out, r"(?m)^2\s")
+        out = self.ok("rollout", "history", "daemonset/agent", "--revision=1")
+        self.assertIn("busybox:1.36", out)
+        self.ok("rollout", "undo", "daemonset/agent")
+        self.ok("rollout", "status", "daemonset/agent", "--timeout=60s")
+        ds = self.daemonset()
+        self.assertEqual(ds["spec"]["template"]["spec"]["containers"][0]["image"], "busybox:1.36")
+        self.assertEqual(ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
+                         "3")
+        pods = self.running_pods("app=agent")
+        self.assertEqual({p["spec"]["containers"][0]["image"] for p in pods}, {"busybox:1.36"})
+        self.assertEqual(len(pods), NODES)
+        # The first revision is the current one again, renumbered; no third one is made.
+        revisions = sorted(r["revision"] for r in
+                           self.get("/apis/apps/v1/namespaces/default/controllerrevisions")["items"])
+        self.assertEqual(revisions, [2, 3])
+
     def test_on_delete_waits_for_deletion(self):
         self.apply(daemonset_manifest(strategy={"type": "OnDelete"}))
         self.wait_for_status("agent", numberAvailable=NODES, updatedNumberScheduled=NODES)
