@@ -121,6 +121,7 @@ class DaemonSetTest(WorkloadsTestCase):
     def test_taints_and_node_selector(self):
         self.ok("taint", "node", "hollow-1", "dedicated=infra:NoSchedule")
         self.ok("label", "node", "hollow-2", "disk=ssd")
+        self.ok("cordon", "hollow-2")  # daemon pods tolerate cordoned nodes
         self.apply(daemonset_manifest("plain"))
         self.apply(daemonset_manifest("tolerant", tolerations=[
             {"key": "dedicated", "operator": "Equal", "value": "infra", "effect": "NoSchedule"}]))
@@ -257,6 +258,27 @@ class DaemonSetTest(WorkloadsTestCase):
         self.assert_controller_ref(self.get("/api/v1/namespaces/default/pods/stray"),
                                    "DaemonSet", ds)
         self.wait_for_nodes(["hollow-%d" % i for i in range(NODES)])
+
+    def test_duplicate_revisions_are_merged(self):
+        self.apply(daemonset_manifest())
+        self.wait_for_status("agent", numberAvailable=NODES, updatedNumberScheduled=NODES)
+        path = "/apis/apps/v1/namespaces/default/controllerrevisions"
+        [original] = self.get(path)["items"]
+        # An orphan of the same template with a higher revision: adopted, kept, and the pods
+        # move to its hash before the older copy goes.
+        code, body = self.call("POST", path, {
+            "metadata": {"name": "agent-dup",
+                         "labels": {"app": "agent", "controller-revision-hash": "dup"}},
+            "data": original["data"], "revision": 5})
+        self.assertEqual(code, 201, body)
+        self.wait_until(lambda: [r["metadata"]["name"] for r in self.get(path)["items"]]
+                        == ["agent-dup"], "the older copy to be deleted")
+        self.wait_until(lambda: {p["metadata"]["labels"]["controller-revision-hash"]
+                                 for p in self.pods("app=agent")} == {"dup"},
+                        "the pods to be relabelled")
+        self.assert_controller_ref(self.get(path + "/agent-dup"), "DaemonSet", self.daemonset())
+        self.wait_for_status("agent", numberAvailable=NODES, updatedNumberScheduled=NODES)
+        self.assertEqual(len(self.pods("app=agent")), NODES)
 
     def test_bad_input(self):
         ds = daemonset_manifest(selector={"app": "other"})

@@ -431,7 +431,14 @@ Result<DaemonSetController::History> DaemonSetController::constructHistory(const
   std::sort(current.begin(), current.end(), [](const json& a, const json& b) {
     return a.value("revision", int64_t{0}) > b.value("revision", int64_t{0});
   });
+  const std::string keptHash = labelsOf(current.front()).value(ds::kRevisionHashLabel, "");
   for (size_t i = 1; i < current.size(); ++i) {
+    // Pods of the duplicate are of the same template: they move to the kept revision first.
+    if (Status s = relabelPods(d, labelsOf(current[i]).value(ds::kRevisionHashLabel, ""),
+                               keptHash);
+        !s.isOk()) {
+      return s;
+    }
     auto r = client_.remove(kRevisions, namespaceOf(current[i]), nameOf(current[i]));
     if (!r.ok() && r.status().code() != Code::kNotFound) {
       return r.status();
@@ -448,6 +455,27 @@ Result<DaemonSetController::History> DaemonSetController::constructHistory(const
     h.current = *p;
   }
   return h;
+}
+
+Status DaemonSetController::relabelPods(const json& d, const std::string& from,
+                                        const std::string& to) {
+  std::vector<std::string> names;
+  const std::string uid = uidOf(d);
+  pods_.forEach(namespaceOf(d), [&](const json& pod) {
+    const json* ref = controllerOf(pod);
+    if (ref != nullptr && ref->value("uid", "") == uid &&
+        labelsOf(pod).value(ds::kRevisionHashLabel, "") == from) {
+      names.push_back(nameOf(pod));
+    }
+  });
+  const json patch = {{"metadata", {{"labels", {{ds::kRevisionHashLabel, to}}}}}};
+  for (const std::string& name : names) {
+    auto r = client_.patch(kPods, namespaceOf(d), name, client::PatchType::kMerge, patch.dump());
+    if (!r.ok() && r.status().code() != Code::kNotFound) {
+      return r.status();
+    }
+  }
+  return Status::ok();
 }
 
 Result<json> DaemonSetController::snapshot(const json& d, int64_t revision) {

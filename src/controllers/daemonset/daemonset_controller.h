@@ -55,6 +55,8 @@ class DaemonSetController {
   };
   Result<History> constructHistory(const json& ds);
   Result<json> snapshot(const json& ds, int64_t revision);
+  // Moves the DaemonSet's pods labelled with revision hash `from` to hash `to`.
+  Status relabelPods(const json& ds, const std::string& from, const std::string& to);
   Status cleanupHistory(const json& ds, const std::vector<json>& old,
                         const daemonset::NodePods& pods);
   Result<daemonset::NodePods> claimPods(const json& ds);
