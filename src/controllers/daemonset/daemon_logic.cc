@@ -76,7 +76,7 @@ bool fitsNodeSelectorAndAffinity(const json& spec, const json& node) {
   const json labels = labelsOf(node);
   const json& selector = objectAt(spec, {"nodeSelector"});
   for (auto& [k, v] : selector.items()) {
-    if (!v.is_string() || str(labels, k.c_str()) != v.get<std::string>() || !labels.contains(k)) {
+    if (!v.is_string() || !labels.contains(k) || str(labels, k.c_str()) != v.get<std::string>()) {
       return false;
     }
   }
@@ -93,7 +93,7 @@ bool fitsNodeSelectorAndAffinity(const json& spec, const json& node) {
                      [&](const json& t) { return nodeSelectorTermMatches(t, node); });
 }
 
-// The first NoSchedule/NoExecute (or only NoExecute) taint none of the tolerations tolerate.
+// Whether some NoSchedule or NoExecute taint (only NoExecute when asked) is not tolerated.
 bool hasUntoleratedTaint(const json& node, const json& tolerations, bool noExecuteOnly) {
   const json* taints = at(node, {"spec", "taints"});
   if (taints == nullptr || !taints->is_array()) {
@@ -189,6 +189,27 @@ int64_t scaled(const json& ds, const char* field, int64_t desired) {
     return 0;
   }
   return deployment::scaledValue(ru->value(field, json()), desired, true).value_or(0);
+}
+
+// With surge two pods may share a node only while the oldest new one is not yet available and
+// the oldest old one is ready; every other pod goes. REQUIRES: `running` sorted oldest first.
+void pruneSurgedNode(const json& ds, const std::vector<json>& running, const std::string& hash,
+                     TimePoint now, std::vector<json>& remove) {
+  const auto generation = templateGeneration(ds);
+  const json* oldestNew = nullptr;
+  const json* oldestOld = nullptr;
+  for (const json& pod : running) {
+    const json*& slot = podIsUpdated(pod, hash, generation) ? oldestNew : oldestOld;
+    if (slot == nullptr) {
+      slot = &pod;
+    } else {
+      remove.push_back(pod);
+    }
+  }
+  if (oldestNew != nullptr && oldestOld != nullptr &&
+      (!podIsReady(*oldestOld) || podIsAvailable(*oldestNew, minReadySeconds(ds), now))) {
+    remove.push_back(*oldestOld);
+  }
 }
 
 }  // namespace
@@ -428,23 +449,7 @@ ManagePlan planManage(const json& ds, const std::vector<json>& nodes, const Node
       plan.remove.insert(plan.remove.end(), running.begin() + 1, running.end());
       continue;
     }
-    // With surge two pods may share a node only while the oldest new one is not yet available
-    // and the oldest old one is ready; every other pod goes.
-    const auto generation = templateGeneration(ds);
-    const json* oldestNew = nullptr;
-    const json* oldestOld = nullptr;
-    for (const json& pod : running) {
-      const json*& slot = podIsUpdated(pod, hash, generation) ? oldestNew : oldestOld;
-      if (slot == nullptr) {
-        slot = &pod;
-      } else {
-        plan.remove.push_back(pod);
-      }
-    }
-    if (oldestNew != nullptr && oldestOld != nullptr &&
-        (!podIsReady(*oldestOld) || podIsAvailable(*oldestNew, minReadySeconds(ds), now))) {
-      plan.remove.push_back(*oldestOld);
-    }
+    pruneSurgedNode(ds, running, hash, now, plan.remove);
   }
   // Pods for nodes that are gone and that no scheduler has placed yet never will be.
   for (const auto& [node, list] : pods) {
@@ -460,60 +465,60 @@ ManagePlan planManage(const json& ds, const std::vector<json>& nodes, const Node
   return plan;
 }
 
-RolloutPlan planRollingUpdate(const json& ds, const std::vector<json>& nodes, NodePods pods,
-                              const std::string& hash, TimePoint now) {
-  int64_t desired = 0;
-  for (const json& node : nodes) {
-    if (nodeShouldRunDaemonPod(node, ds).shouldRun) {
-      ++desired;
-      pods.try_emplace(nameOf(node));
-    }
-  }
-  int64_t maxUnavailable = scaled(ds, "maxUnavailable", desired);
-  const int64_t maxSurge = scaled(ds, "maxSurge", desired);
-  if (desired > 0 && maxUnavailable == 0 && maxSurge == 0) {
-    maxUnavailable = 1;
-  }
-  const auto generation = templateGeneration(ds);
-  const int64_t minReady = minReadySeconds(ds);
+namespace {
+
+struct RolloutInputs {
+  const std::string& hash;
+  std::optional<int64_t> generation;
+  int64_t minReady;
+  TimePoint now;
+  bool available(const json& pod) const { return podIsAvailable(pod, minReady, now); }
+};
+
+// maxSurge 0: an unavailable old pod goes at once; healthy old pods go while fewer than
+// maxUnavailable nodes are unavailable.
+RolloutPlan replaceWithinUnavailable(const NodePods& pods, const RolloutInputs& in,
+                                     int64_t maxUnavailable) {
   RolloutPlan plan;
-  if (maxSurge == 0) {
-    int64_t unavailable = 0;
-    std::vector<json> candidates;
-    for (const auto& [node, list] : pods) {
-      auto split = splitByRevision(list, hash, generation);
-      if (!split || (split->updated == nullptr) == (split->old == nullptr)) {
-        ++unavailable;  // manage creates or prunes here first
-      } else if (split->updated != nullptr) {
-        if (!podIsAvailable(*split->updated, minReady, now)) {
-          ++unavailable;
-        }
-      } else if (!podIsAvailable(*split->old, minReady, now)) {
-        plan.remove.push_back(*split->old);  // an unavailable old pod is replaced at once
-      } else if (unavailable < maxUnavailable) {
-        candidates.push_back(*split->old);
-      }
+  int64_t unavailable = 0;
+  std::vector<json> candidates;
+  for (const auto& [node, list] : pods) {
+    auto split = splitByRevision(list, in.hash, in.generation);
+    if (!split || (split->updated == nullptr) == (split->old == nullptr)) {
+      ++unavailable;  // manage creates or prunes here first
+    } else if (split->updated != nullptr) {
+      unavailable += in.available(*split->updated) ? 0 : 1;
+    } else if (!in.available(*split->old)) {
+      plan.remove.push_back(*split->old);
+    } else if (unavailable < maxUnavailable) {
+      candidates.push_back(*split->old);
     }
-    int64_t budget = std::clamp<int64_t>(maxUnavailable - unavailable, 0,
-                                         static_cast<int64_t>(candidates.size()));
-    plan.remove.insert(plan.remove.end(), candidates.begin(), candidates.begin() + budget);
-    return plan;
   }
+  int64_t budget = std::clamp<int64_t>(maxUnavailable - unavailable, 0,
+                                       static_cast<int64_t>(candidates.size()));
+  plan.remove.insert(plan.remove.end(), candidates.begin(), candidates.begin() + budget);
+  return plan;
+}
+
+// maxSurge > 0: a new pod starts beside the old one (at once when the old one is unavailable,
+// else within maxSurge); the old one goes when the new one is available.
+RolloutPlan replaceWithinSurge(const NodePods& pods, const RolloutInputs& in, int64_t maxSurge) {
+  RolloutPlan plan;
   int64_t surging = 0;
   std::vector<std::string> candidates;
   for (const auto& [node, list] : pods) {
-    auto split = splitByRevision(list, hash, generation);
+    auto split = splitByRevision(list, in.hash, in.generation);
     if (!split) {
       ++surging;
     } else if (split->old == nullptr) {
       // nothing to replace; manage creates the pod when there is none
     } else if (split->updated == nullptr) {
-      if (!podIsAvailable(*split->old, minReady, now)) {
+      if (!in.available(*split->old)) {
         plan.createOn.push_back(node);
       } else if (surging < maxSurge) {
         candidates.push_back(node);
       }
-    } else if (!podIsAvailable(*split->updated, minReady, now)) {
+    } else if (!in.available(*split->updated)) {
       ++surging;  // waiting for the new pod
     } else {
       plan.remove.push_back(*split->old);
@@ -523,6 +528,27 @@ RolloutPlan planRollingUpdate(const json& ds, const std::vector<json>& nodes, No
       std::clamp<int64_t>(maxSurge - surging, 0, static_cast<int64_t>(candidates.size()));
   plan.createOn.insert(plan.createOn.end(), candidates.begin(), candidates.begin() + budget);
   return plan;
+}
+
+}  // namespace
+
+RolloutPlan planRollingUpdate(const json& ds, const std::vector<json>& nodes, NodePods pods,
+                              const std::string& hash, TimePoint now) {
+  int64_t desired = 0;
+  for (const json& node : nodes) {
+    if (nodeShouldRunDaemonPod(node, ds).shouldRun) {
+      ++desired;
+      pods.try_emplace(nameOf(node));  // a node still without its pod counts as unavailable
+    }
+  }
+  int64_t maxUnavailable = scaled(ds, "maxUnavailable", desired);
+  const int64_t maxSurge = scaled(ds, "maxSurge", desired);
+  if (desired > 0 && maxUnavailable == 0 && maxSurge == 0) {
+    maxUnavailable = 1;
+  }
+  const RolloutInputs in{hash, templateGeneration(ds), minReadySeconds(ds), now};
+  return maxSurge == 0 ? replaceWithinUnavailable(pods, in, maxUnavailable)
+                       : replaceWithinSurge(pods, in, maxSurge);
 }
 
 json calculateStatus(const json& ds, const std::vector<json>& nodes, const NodePods& pods,

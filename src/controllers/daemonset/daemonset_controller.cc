@@ -240,9 +240,9 @@ Status DaemonSetController::sync(const std::string& key) {
   Status result;
   if (expectations_.satisfied(key)) {
     result = manage(*d, nodes, *pods, hash, key);
-    if (result.isOk() && expectations_.satisfied(key) &&
-        at(*d, {"spec", "updateStrategy", "type"}) != nullptr &&
-        (*d)["spec"]["updateStrategy"]["type"] == "RollingUpdate") {
+    const json* strategy = at(*d, {"spec", "updateStrategy", "type"});
+    if (result.isOk() && expectations_.satisfied(key) && strategy != nullptr &&
+        *strategy == "RollingUpdate") {
       ds::RolloutPlan plan = ds::planRollingUpdate(*d, nodes, *pods, hash, now);
       result = syncNodes(*d, plan.remove, plan.createOn, hash, key);
     }

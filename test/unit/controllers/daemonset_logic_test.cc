@@ -259,6 +259,25 @@ TEST_CASE("manage creates where missing, prunes extras and misplaced pods", "[da
   }
 }
 
+TEST_CASE("with surge, a node keeps an old pod only until its new one is available",
+          "[daemonset]") {
+  json ds = daemonSet(json::object(), {{"type", "RollingUpdate"},
+                                       {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}});
+  NodePods pods;
+  pods["n1"] = {pod("old", "n1", "old", true, 300), pod("new", "n1", kHash, false, 10),
+                pod("newer", "n1", kHash, false, 5)};
+  ManagePlan plan = planManage(ds, {node("n1")}, pods, kHash, kNow);
+  CHECK(names(plan.remove) == std::vector<std::string>{"newer"});
+
+  pods["n1"][1] = pod("new", "n1", kHash, true, 10);
+  plan = planManage(ds, {node("n1")}, pods, kHash, kNow);
+  CHECK(names(plan.remove) == std::vector<std::string>{"newer", "old"});
+
+  pods["n1"] = {pod("old", "n1", "old", false, 300), pod("new", "n1", kHash, false, 10)};
+  plan = planManage(ds, {node("n1")}, pods, kHash, kNow);
+  CHECK(names(plan.remove) == std::vector<std::string>{"old"});
+}
+
 TEST_CASE("rolling update replaces old pods within maxUnavailable", "[daemonset]") {
   std::vector<json> nodes = {node("n1"), node("n2"), node("n3"), node("n4")};
   NodePods pods;
