@@ -259,6 +259,12 @@ class DaemonSetTest(WorkloadsTestCase):
                                    "DaemonSet", ds)
         self.wait_for_nodes(["hollow-%d" % i for i in range(NODES)])
 
+        # Deleting the DaemonSet takes its pods and revisions along (garbage collector).
+        self.ok("delete", "daemonset", "agent")
+        revisions = "/apis/apps/v1/namespaces/default/controllerrevisions"
+        self.wait_until(lambda: not self.pods("app=agent") and not self.get(revisions)["items"],
+                        "the pods and revisions to go")
+
     def test_duplicate_revisions_are_merged(self):
         self.apply(daemonset_manifest())
         self.wait_for_status("agent", numberAvailable=NODES, updatedNumberScheduled=NODES)
