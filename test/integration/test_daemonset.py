@@ -117,6 +117,11 @@ class DaemonSetTest(WorkloadsTestCase):
 
         out = self.ok("get", "daemonset", "agent")
         self.assertRegex(out, r"agent\s+%d\s+%d\s+\d+\s+\d+\s+\d+" % (NODES + 1, NODES + 1))
+        self.wait_for_status("agent", numberAvailable=NODES + 1, updatedNumberScheduled=NODES + 1)
+        out = self.ok("describe", "daemonset", "agent")
+        self.assertIn("Desired Number of Nodes Scheduled: %d" % (NODES + 1), out)
+        self.assertIn("Number of Nodes Scheduled with Available Pods: %d" % (NODES + 1), out)
+        self.assertIn("SuccessfulCreate", out)
 
     def test_taints_and_node_selector(self):
         self.ok("taint", "node", "hollow-1", "dedicated=infra:NoSchedule")
