@@ -168,8 +168,9 @@ class DaemonSetTest(WorkloadsTestCase):
         ds = self.daemonset()
         self.assertEqual(ds["status"]["observedGeneration"], ds["metadata"]["generation"])
         self.assertEqual(ds["status"]["updatedNumberScheduled"], NODES)
-        revisions = sorted((r["revision"], r["metadata"]["name"]) for r in
-                           self.get("/apis/apps/v1/namespaces/default/controllerrevisions")["items"])
+        path = "/apis/apps/v1/namespaces/default/controllerrevisions"
+        revisions = sorted((r["revision"], r["metadata"]["name"])
+                           for r in self.get(path)["items"])
         self.assertEqual(revisions, [(1, "agent-" + first_hash),
                                      (2, "agent-" + new_hash.pop())])
         events = self.get("/api/v1/namespaces/default/events?fieldSelector="
@@ -232,8 +233,8 @@ class DaemonSetTest(WorkloadsTestCase):
         self.assertEqual({p["spec"]["containers"][0]["image"] for p in pods}, {"busybox:1.36"})
         self.assertEqual(len(pods), NODES)
         # The first revision is the current one again, renumbered; no third one is made.
-        revisions = sorted(r["revision"] for r in
-                           self.get("/apis/apps/v1/namespaces/default/controllerrevisions")["items"])
+        path = "/apis/apps/v1/namespaces/default/controllerrevisions"
+        revisions = sorted(r["revision"] for r in self.get(path)["items"])
         self.assertEqual(revisions, [2, 3])
 
     def test_on_delete_waits_for_deletion(self):

@@ -274,9 +274,10 @@ void addDaemonTolerations(json& spec) {
 
 json nodeNameAffinity(const json& affinity, const std::string& nodeName) {
   json out = affinity.is_object() ? affinity : json::object();
-  json terms = json::array({{{"matchFields", json::array({{{"key", "metadata.name"},
-                                                           {"operator", "In"},
-                                                           {"values", json::array({nodeName})}}})}}});
+  json requirement = {{"key", "metadata.name"},
+                     {"operator", "In"},
+                     {"values", json::array({nodeName})}};
+  json terms = json::array({{{"matchFields", json::array({std::move(requirement)})}}});
   if (!out["nodeAffinity"].is_object()) {
     out["nodeAffinity"] = json::object();
   }

@@ -261,8 +261,9 @@ TEST_CASE("manage creates where missing, prunes extras and misplaced pods", "[da
 
 TEST_CASE("with surge, a node keeps an old pod only until its new one is available",
           "[daemonset]") {
-  json ds = daemonSet(json::object(), {{"type", "RollingUpdate"},
-                                       {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}});
+  json surge = {{"type", "RollingUpdate"},
+                {"rollingUpdate", {{"maxUnavailable", 0}, {"maxSurge", 1}}}};
+  json ds = daemonSet(json::object(), surge);
   NodePods pods;
   pods["n1"] = {pod("old", "n1", "old", true, 300), pod("new", "n1", kHash, false, 10),
                 pod("newer", "n1", kHash, false, 5)};
