@@ -25,6 +25,7 @@
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "client/client.h"
+#include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/namespace/namespace_controller.h"
@@ -223,7 +224,7 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
 Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
-      "garbagecollector", "replicaset",     "deployment"};
+      "garbagecollector", "replicaset",     "deployment", "daemonset"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -282,6 +283,10 @@ class ControlPlane {
             c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment")});
         workloads_->start();
       }
+      if (on("daemonset")) {
+        daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
+        daemonSets_->start();
+      }
     }
     if (!o.disableScheduler) {
       schedulerClient_ = componentClient(api, "system:kube-scheduler", "tug-scheduler");
@@ -295,6 +300,7 @@ class ControlPlane {
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
+  std::unique_ptr<controllers::DaemonSetController> daemonSets_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
