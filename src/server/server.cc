@@ -27,6 +27,7 @@
 #include "client/https_client.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
+#include "controllers/job/batch_controllers.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
@@ -227,7 +228,8 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
 Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
-      "garbagecollector", "replicaset",     "deployment"};
+      "garbagecollector", "replicaset",     "deployment", "job", "cronjob",
+      "ttl-after-finished"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -285,6 +287,12 @@ class ControlPlane {
             c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment")});
         workloads_->start();
       }
+      if (on("job") || on("cronjob") || on("ttl-after-finished")) {
+        batch_ = std::make_unique<controllers::BatchControllers>(
+            c, controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
+                                                      on("ttl-after-finished")});
+        batch_->start();
+      }
     }
     if (!o.disableScheduler) {
       client::Endpoint endpoint = controllerEndpoint(o, api);
@@ -300,6 +308,7 @@ class ControlPlane {
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
+  std::unique_ptr<controllers::BatchControllers> batch_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
