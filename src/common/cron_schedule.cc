@@ -280,9 +280,13 @@ std::optional<Seconds> next(const Schedule& s, const TimeZone& zone, Seconds aft
     return after + *s.every;
   }
   // Walk the wall clock forward, day by day and within a matching day hour by hour and minute
-  // by minute, turning each matching wall time into an instant until one is past `after`.
+  // by minute, as robfig/cron does: a wall time that does not occur (clocks set forward) is
+  // skipped, one that occurs twice (clocks set back) fires at both instants. Offsets differ by
+  // at most a few hours, so a candidate found is the earliest once the walk is 3 hours past it.
   const int64_t startLocal = zone.toLocal(after);
   const sys_days firstDay = floor<days>(sys_seconds(seconds(startLocal)));
+  std::optional<Seconds> best;
+  int64_t bestLocal = 0;
   for (int d = 0; d < 5 * 366 + 2; ++d) {
     const sys_days day = firstDay + days(d);
     const year_month_day ymd{day};
@@ -302,14 +306,19 @@ std::optional<Seconds> next(const Schedule& s, const TimeZone& zone, Seconds aft
         if (local + 3 * 3600 < startLocal) {
           continue;  // well before `after` even across an offset change
         }
-        const Seconds at = zone.fromLocal(local);
-        if (at > after) {
-          return at;
+        if (best && local > bestLocal + 3 * 3600) {
+          return best;
+        }
+        for (const Seconds at : zone.instantsOf(local)) {
+          if (at > after && (!best || at < *best)) {
+            best = at;
+            bestLocal = local;
+          }
         }
       }
     }
   }
-  return std::nullopt;
+  return best;
 }
 
 }  // namespace tug::cron

@@ -119,21 +119,18 @@ int64_t TimeZone::offsetAt(Seconds t) const {
   return it == transitions_->begin() ? initialOffset_ : std::prev(it)->offset;
 }
 
-TimeZone::Seconds TimeZone::fromLocal(int64_t local) const {
-  // No zone changes its offset twice within a day: the offsets a day either side are the
-  // only candidates.
+std::vector<TimeZone::Seconds> TimeZone::instantsOf(int64_t local) const {
   const int64_t before = offsetAt(Seconds(std::chrono::seconds(local - 86400)));
   const int64_t after = offsetAt(Seconds(std::chrono::seconds(local + 86400)));
-  int64_t best = 0;
-  bool found = false;
+  std::vector<Seconds> out;
   for (int64_t offset : {before, after}) {
-    const int64_t u = local - offset;
-    if (offsetAt(Seconds(std::chrono::seconds(u))) == offset && (!found || u < best)) {
-      best = u;
-      found = true;
+    const Seconds u{std::chrono::seconds(local - offset)};
+    if (offsetAt(u) == offset && std::find(out.begin(), out.end(), u) == out.end()) {
+      out.push_back(u);
     }
   }
-  return Seconds(std::chrono::seconds(found ? best : local - before));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string formatRfc3339In(std::chrono::sys_seconds t, const TimeZone& zone) {

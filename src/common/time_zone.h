@@ -28,11 +28,9 @@ class TimeZone {
   const std::string& name() const { return name_; }
   // The offset from UTC, in seconds, in effect at `t`.
   int64_t offsetAt(Seconds t) const;
-  // The instant at which clocks in this zone show `local` (seconds since the epoch of the wall
-  // clock). A wall time that occurs twice (clocks set back) is its first occurrence; one that
-  // never occurs (clocks set forward) is read with the offset before the change, so it lands
-  // after the gap, as Go's time.Date does.
-  Seconds fromLocal(int64_t local) const;
+  // Every instant at which clocks show `local`, earliest first: none in a gap (clocks set
+  // forward), two in an overlap (clocks set back).
+  std::vector<Seconds> instantsOf(int64_t local) const;
   // Wall-clock seconds since the epoch at `t`.
   int64_t toLocal(Seconds t) const { return t.time_since_epoch().count() + offsetAt(t); }
 

@@ -427,6 +427,8 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
   setCount(status, "failed", failed);
   status["ready"] = ready;
   status["terminating"] = terminating;
+  // Upstream lists finished pods here until their finalizer is off; pods carry none here.
+  status["uncountedTerminatedPods"] = json::object();
   if (indexed && !completed.empty()) {
     status["completedIndexes"] = formatIndexes(completed);
   } else {

@@ -67,15 +67,24 @@ TEST_CASE("schedules follow the wall clock of a time zone across DST", "[cron]")
         "2026-03-08T09:00:00-04:00");
   CHECK(nextIn("0 9 * * *", "America/New_York", utc(2026, 3, 6, 15, 0)) ==
         "2026-03-07T09:00:00-05:00");
-  // 02:30 does not exist that day: it is read with the offset before the change.
+  // 02:30 does not exist that day: it is skipped, as robfig/cron does.
   CHECK(nextIn("30 2 * * *", "America/New_York", utc(2026, 3, 8, 5, 0)) ==
-        "2026-03-08T03:30:00-04:00");
+        "2026-03-09T02:30:00-04:00");
   // Hourly across the change: 01:00 EST, then 03:00 EDT (one hour later).
   CHECK(nextIn("0 * * * *", "America/New_York", utc(2026, 3, 8, 6, 30)) ==
         "2026-03-08T03:00:00-04:00");
-  // Fall back on 2026-11-01: 01:30 happens twice; the first one counts.
+  // Fall back on 2026-11-01: 01:30 happens twice and fires twice.
   CHECK(nextIn("30 1 * * *", "America/New_York", utc(2026, 11, 1, 4, 0)) ==
         "2026-11-01T01:30:00-04:00");
+  CHECK(nextIn("30 1 * * *", "America/New_York", utc(2026, 11, 1, 5, 30)) ==
+        "2026-11-01T01:30:00-05:00");
+  CHECK(nextIn("30 1 * * *", "America/New_York", utc(2026, 11, 1, 6, 30)) ==
+        "2026-11-02T01:30:00-05:00");
+  // Every minute across the overlap: 01:59 EDT is followed by 01:00 EST.
+  CHECK(nextIn("* * * * *", "America/New_York", utc(2026, 11, 1, 5, 59)) ==
+        "2026-11-01T01:00:00-05:00");
+  CHECK(nextIn("*/30 * * * *", "America/New_York", utc(2026, 11, 1, 5, 40)) ==
+        "2026-11-01T01:00:00-05:00");
   CHECK(nextIn("0 0 * * *", "Europe/Berlin", utc(2026, 6, 1, 12, 0)) ==
         "2026-06-02T00:00:00+02:00");
   CHECK(tug::formatRfc3339In(utc(2026, 6, 1, 22, 0), *TimeZone::load("Europe/Berlin")) ==
