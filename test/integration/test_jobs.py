@@ -113,6 +113,10 @@ class JobTest(JobsTestCase):
             self.assertTrue(pod["metadata"]["name"].startswith("count-"))
             self.assertEqual(pod["status"]["phase"], "Succeeded")
             self.assert_controller_ref(pod, "Job", job)
+            # Counted: the tracking finalizer is off.
+            self.assertNotIn("batch.kubernetes.io/job-tracking",
+                             pod["metadata"].get("finalizers", []))
+        self.assertEqual(status["uncountedTerminatedPods"], {})
         self.wait_event("count", "Completed", "Job completed")
         created = [m for r, m in self.events_of("count") if r == "SuccessfulCreate"]
         self.assertEqual(sorted(created),
@@ -170,6 +174,16 @@ class JobTest(JobsTestCase):
         self.assertEqual(failed["message"], "Job was active longer than specified deadline")
         self.assertNotIn("active", job["status"])
         self.wait_until(lambda: not self.job_pods("slow"), "the job's pods to go")
+
+    def test_pods_of_a_deleted_job_go_with_it(self):
+        self.apply(job_manifest("gone", exit_after=None, parallelism=2, completions=2))
+        pods = self.wait_until(lambda: len(self.job_pods("gone")) == 2 and self.job_pods("gone"),
+                               "two pods")
+        for pod in pods:
+            self.assertIn("batch.kubernetes.io/job-tracking", pod["metadata"]["finalizers"])
+        self.wait_until(lambda: self.job("gone").get("status", {}).get("ready") == 2, "ready pods")
+        self.ok("delete", "job", "gone")
+        self.wait_until(lambda: not self.job_pods("gone"), "the pods to be deleted", timeout=30)
 
     def test_suspended_job_runs_once_resumed(self):
         self.apply(job_manifest("later", suspend=True))

@@ -58,10 +58,15 @@ void JobController::start() {
       runSyncWorker(queue_, kLog, "job", [this](const std::string& key) { return sync(key); });
     });
   }
+  workers_.emplace_back([this] {
+    runSyncWorker(orphans_, kLog, "pod",
+                  [this](const std::string& key) { return syncOrphan(key); });
+  });
 }
 
 void JobController::stop() {
   queue_.shutDown();
+  orphans_.shutDown();
   for (auto& w : workers_) {
     if (w.joinable()) {
       w.join();
@@ -85,6 +90,10 @@ std::optional<json> JobController::ownerJob(const json& pod) const {
 void JobController::podEvent(const json& pod, bool added, bool deleted) {
   auto job = ownerJob(pod);
   if (!job) {
+    // A pod whose Job is gone keeps no tracking finalizer.
+    if (!deleted && job::hasTrackingFinalizer(pod)) {
+      orphans_.add(keyOf(pod));
+    }
     return;
   }
   const std::string key = keyOf(*job);
@@ -102,9 +111,6 @@ Status JobController::sync(const std::string& key) {
   auto job = jobs_.get(ns, name);
   if (!job) {
     expectations_.forget(key);
-    return Status::ok();
-  }
-  if (!job::finishedType(*job).empty()) {
     return Status::ok();
   }
   const bool canManage = expectations_.satisfied(key) && !beingDeleted(*job);
@@ -137,6 +143,9 @@ Status JobController::sync(const std::string& key) {
   }
   const auto now = std::chrono::system_clock::now();
   job::Decision d = job::decide(*job, *owned, now, canManage);
+  if (!job::finishedType(*job).empty()) {
+    return untrack(d.podsToUntrack);
+  }
 
   Status manageStatus = deletePods(*job, key, d.podsToDelete);
   int created = 0;
@@ -149,6 +158,10 @@ Status JobController::sync(const std::string& key) {
   auto updated = writeStatus(*job, d.status);
   if (!updated.ok()) {
     return updated.status();
+  }
+  // Counted in the status just written: the pods may go now.
+  if (Status s = untrack(d.podsToUntrack); !s.isOk()) {
+    return s;
   }
   for (const job::Event& e : d.events) {
     events_.record(jobRef(*updated), e.type, e.reason, e.message);
@@ -221,6 +234,37 @@ Status JobController::deletePods(const json& job, const std::string& key,
                                       "Error deleting: " + r.status().message());
                        return r.status();
                      });
+}
+
+Status JobController::untrack(const std::vector<json>& pods) {
+  return parallelFor(static_cast<int>(pods.size()), options_.createParallelism,
+                     [&](int i) -> Status {
+                       auto r = client_.patch(kPods, namespaceOf(pods[i]), nameOf(pods[i]),
+                                              client::PatchType::kStrategicMerge,
+                                              job::untrackPatch());
+                       return r.ok() || r.status().code() == Code::kNotFound ? Status::ok()
+                                                                             : r.status();
+                     });
+}
+
+Status JobController::syncOrphan(const std::string& podKey) {
+  auto [ns, name] = client::splitKey(podKey);
+  auto pod = pods_.get(ns, name);
+  if (!pod || !job::hasTrackingFinalizer(*pod)) {
+    return Status::ok();
+  }
+  const json* ref = controllerOf(*pod);
+  if (ref != nullptr && ref->value("kind", "") == "Job") {
+    auto job = client_.get(kJobs, ns, ref->value("name", ""));
+    if (job.ok() && uidOf(*job) == ref->value("uid", "") && job::finishedType(*job).empty()) {
+      queue_.add(keyOf(*job));  // its Job counts it
+      return Status::ok();
+    }
+    if (!job.ok() && job.status().code() != Code::kNotFound) {
+      return job.status();
+    }
+  }
+  return untrack({*pod});
 }
 
 Result<json> JobController::writeStatus(const json& job, const json& status) {

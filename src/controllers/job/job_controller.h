@@ -15,9 +15,8 @@
 // template up to parallelism (one per missing index for Indexed Jobs), counts succeeded and
 // failed pods, enforces backoffLimit and activeDeadlineSeconds, suspends and resumes, and
 // writes status (active, ready, terminating, succeeded, failed, completedIndexes, startTime,
-// completionTime, conditions). Pods are counted as the cache shows them, without the
-// batch.kubernetes.io/job-tracking finalizer: a finished pod deleted before the controller saw
-// it is not counted.
+// completionTime, conditions). Pods carry the batch.kubernetes.io/job-tracking finalizer until
+// they are counted; a pod whose Job is gone or finished loses it.
 namespace tug::controllers {
 
 class JobController {
@@ -43,13 +42,15 @@ class JobController {
   Status createPods(const json& job, const std::string& key, int count,
                     const std::vector<int64_t>& indexes, int& created);
   Status deletePods(const json& job, const std::string& key, const std::vector<json>& pods);
+  Status untrack(const std::vector<json>& pods);
+  Status syncOrphan(const std::string& podKey);
   Result<json> writeStatus(const json& job, const json& status);
 
   client::Client& client_;
   client::Informer& pods_;
   client::Informer& jobs_;
   const Options options_;
-  client::WorkQueue queue_;
+  client::WorkQueue queue_, orphans_;
   Expectations expectations_;
   client::EventRecorder events_;
   std::vector<std::thread> workers_;

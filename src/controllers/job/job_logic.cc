@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 namespace tug::controllers::job {
 namespace {
@@ -162,6 +163,20 @@ bool isIndexed(const json& job) {
   return mode != nullptr && mode->is_string() && *mode == "Indexed";
 }
 
+bool hasTrackingFinalizer(const json& pod) {
+  const json* finalizers = at(pod, {"metadata", "finalizers"});
+  if (finalizers == nullptr || !finalizers->is_array()) {
+    return false;
+  }
+  return std::find(finalizers->begin(), finalizers->end(), kTrackingFinalizer) !=
+         finalizers->end();
+}
+
+std::string untrackPatch() {
+  return json{{"metadata", {{"$deleteFromPrimitiveList/finalizers", {kTrackingFinalizer}}}}}
+      .dump();
+}
+
 std::string finishedType(const json& job) {
   for (const char* type : {"Complete", "Failed"}) {
     if (conditionTrue(job, type)) {
@@ -180,7 +195,8 @@ Result<json> podFromTemplate(const json& job, std::optional<int64_t> index) {
   json podMeta = {{"generateName", nameOf(job) + "-"},
                   {"namespace", namespaceOf(job)},
                   {"labels", meta.value("labels", json::object())},
-                  {"ownerReferences", json::array({newControllerRef(job, "batch/v1", "Job")})}};
+                  {"ownerReferences", json::array({newControllerRef(job, "batch/v1", "Job")})},
+                  {"finalizers", json::array({kTrackingFinalizer})}};
   if (auto it = meta.find("annotations"); it != meta.end() && it->is_object() && !it->empty()) {
     podMeta["annotations"] = *it;
   }
@@ -229,6 +245,12 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     status = json::object();
   }
   if (!finishedType(job).empty()) {
+    // Every pod was counted before the Job finished: none keeps its finalizer.
+    for (const json& pod : pods) {
+      if (hasTrackingFinalizer(pod)) {
+        d.podsToUntrack.push_back(pod);
+      }
+    }
     d.status = std::move(status);
     return d;
   }
@@ -241,27 +263,67 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
   const json* suspendField = at(job, {"spec", "suspend"});
   const bool suspend = suspendField != nullptr && suspendField->is_boolean() && suspendField->get<bool>();
 
+  // What status.uncountedTerminatedPods lists: pods counted once their finalizer is off.
+  json uncountedField = status.value("uncountedTerminatedPods", json::object());
+  std::set<std::string> uncountedSucceeded, uncountedFailed;
+  for (const auto& [key, target] : {std::pair<const char*, std::set<std::string>*>{
+                                        "succeeded", &uncountedSucceeded},
+                                    {"failed", &uncountedFailed}}) {
+    const json* list = at(uncountedField, {key});
+    if (list != nullptr && list->is_array()) {
+      for (const json& uid : *list) {
+        if (uid.is_string()) {
+          target->insert(uid.get<std::string>());
+        }
+      }
+    }
+  }
+  const json* replacement = at(job, {"spec", "podReplacementPolicy"});
+  const bool onlyFailedPhase =
+      replacement != nullptr && replacement->is_string() && *replacement == "Failed";
+
   std::vector<json> active;
-  int64_t terminating = 0, ready = 0, succeededPods = 0, failedPods = 0;
+  int64_t terminating = 0, ready = 0;
+  int64_t succeeded = intAt(status, {"succeeded"}), failed = intAt(status, {"failed"});
   std::set<int64_t> completed, activeIndexes;
   if (indexed) {
     completed = parseIndexes(status.value("completedIndexes", ""), completions);
   }
+  std::set<std::string> tracked;  // uids of the pods still holding the finalizer
   std::optional<TimePoint> lastFailure;
   for (const json& pod : pods) {
     const std::string phase = podPhase(pod);
-    if (phase == "Succeeded") {
-      ++succeededPods;
-      if (auto i = podIndex(pod); indexed && i && *i < completions) {
+    const std::string uid = uidOf(pod);
+    const bool holds = hasTrackingFinalizer(pod);
+    if (holds) {
+      tracked.insert(uid);
+    }
+    const bool podSucceeded = phase == "Succeeded";
+    const bool podFailed =
+        phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded);
+    if (podSucceeded && holds && !uncountedSucceeded.count(uid)) {
+      uncountedSucceeded.insert(uid);
+    } else if (podFailed && holds && !uncountedFailed.count(uid)) {
+      uncountedFailed.insert(uid);
+    }
+    if (podSucceeded) {
+      if (auto i = podIndex(pod); indexed && i && *i < completions && holds) {
         completed.insert(*i);
       }
     } else if (phase == "Failed") {
-      ++failedPods;
       if (auto t = finishedAt(pod); t && (!lastFailure || *t > *lastFailure)) {
         lastFailure = t;
       }
+    }
+    if (podSucceeded || phase == "Failed") {
+      if (holds) {
+        d.podsToUntrack.push_back(pod);
+      }
     } else if (beingDeleted(pod)) {
       ++terminating;
+      if (holds && podFailed) {
+        d.podsToUntrack.push_back(pod);
+      }
     } else {
       active.push_back(pod);
       ready += podIsReady(pod) ? 1 : 0;
@@ -270,10 +332,31 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
       }
     }
   }
-  // Without tracking finalizers a finished pod may be gone: what was counted stays counted.
-  const int64_t succeeded = indexed ? static_cast<int64_t>(completed.size())
-                                    : std::max<int64_t>(intAt(status, {"succeeded"}), succeededPods);
-  const int64_t failed = std::max<int64_t>(intAt(status, {"failed"}), failedPods);
+  // Listed pods whose finalizer is off (or that are gone) are counted for good.
+  json uncounted = {{"succeeded", json::array()}, {"failed", json::array()}};
+  for (const auto& [key, list, total] :
+       {std::tuple<const char*, std::set<std::string>*, int64_t*>{"succeeded",
+                                                                  &uncountedSucceeded, &succeeded},
+        {"failed", &uncountedFailed, &failed}}) {
+    for (const std::string& uid : *list) {
+      if (tracked.count(uid)) {
+        uncounted[key].push_back(uid);
+      } else {
+        ++*total;
+      }
+    }
+  }
+  const bool allCounted = uncounted["succeeded"].empty() && uncounted["failed"].empty();
+  // What the Job has reached counts the listed pods too.
+  if (indexed) {
+    succeeded = static_cast<int64_t>(completed.size());
+  } else {
+    succeeded += static_cast<int64_t>(uncounted["succeeded"].size());
+  }
+  failed += static_cast<int64_t>(uncounted["failed"].size());
+  const int64_t countedSucceeded =
+      succeeded - static_cast<int64_t>(uncounted["succeeded"].size());
+  const int64_t countedFailed = failed - static_cast<int64_t>(uncounted["failed"].size());
 
   std::optional<std::string> startTime;
   if (const json* st = at(status, {"startTime"}); st != nullptr && st->is_string()) {
@@ -332,7 +415,7 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
       terminating += activeCount;
       activeCount = 0;
     }
-    if (activeCount == 0 && terminating == 0) {
+    if (activeCount == 0 && terminating == 0 && allCounted && d.podsToUntrack.empty()) {
       const bool success = interimCondition["type"] == kSuccessCriteriaMet;
       setCondition(status, condition(success ? "Complete" : "Failed", "True",
                                      interimCondition.value("reason", ""),
@@ -371,7 +454,7 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     }
     // Failed pods are replaced after a backoff that doubles with each failure.
     bool backingOff = false;
-    if (failedPods > 0 && lastFailure) {
+    if (lastFailure) {
       auto delay = kBackoffBase * (int64_t{1} << std::min<int64_t>(failed - 1, 6));
       delay = std::min(delay, std::chrono::duration_cast<decltype(delay)>(kBackoffMax));
       if (now < *lastFailure + delay) {
@@ -423,12 +506,17 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     status["startTime"] = *startTime;
   }
   setCount(status, "active", activeCount);
-  setCount(status, "succeeded", succeeded);
-  setCount(status, "failed", failed);
+  setCount(status, "succeeded", countedSucceeded);
+  setCount(status, "failed", countedFailed);
   status["ready"] = ready;
   status["terminating"] = terminating;
-  // Upstream lists finished pods here until their finalizer is off; pods carry none here.
-  status["uncountedTerminatedPods"] = json::object();
+  json listed = json::object();
+  for (const char* key : {"succeeded", "failed"}) {
+    if (!uncounted[key].empty()) {
+      listed[key] = uncounted[key];
+    }
+  }
+  status["uncountedTerminatedPods"] = listed;
   if (indexed && !completed.empty()) {
     status["completedIndexes"] = formatIndexes(completed);
   } else {

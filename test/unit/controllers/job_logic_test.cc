@@ -22,7 +22,11 @@ json makeJob(json spec, json status = json::object()) {
 
 json makePod(const std::string& name, const std::string& phase, int index = -1,
              bool ready = false) {
-  json pod = {{"metadata", {{"name", name}, {"namespace", "default"}, {"uid", name + "-uid"}}},
+  json pod = {{"metadata",
+               {{"name", name},
+                {"namespace", "default"},
+                {"uid", name + "-uid"},
+                {"finalizers", {job::kTrackingFinalizer}}}},
               {"status", {{"phase", phase}}}};
   if (index >= 0) {
     pod["metadata"]["annotations"][job::kCompletionIndex] = std::to_string(index);
@@ -34,6 +38,12 @@ json makePod(const std::string& name, const std::string& phase, int index = -1,
     pod["status"]["containerStatuses"] = {
         {{"state", {{"terminated", {{"exitCode", 1}, {"finishedAt", "2026-11-27T11:59:58Z"}}}}}}};
   }
+  return pod;
+}
+
+// The pod once the controller removed its tracking finalizer.
+json untracked(json pod) {
+  pod["metadata"]["finalizers"] = json::array();
   return pod;
 }
 
@@ -71,27 +81,57 @@ TEST_CASE("a new job gets parallelism pods and a start time", "[job]") {
   CHECK(job::decide(j, {}, kNow, false).createCount == 0);
 }
 
-TEST_CASE("succeeded pods count toward completions", "[job]") {
+TEST_CASE("succeeded pods count toward completions once their finalizer is off", "[job]") {
   json j = makeJob({{"parallelism", 2}, {"completions", 3}},
                    {{"startTime", "2026-11-27T11:00:00Z"}});
   job::Decision d = job::decide(
       j, {makePod("a", "Succeeded"), makePod("b", "Running", -1, true)}, kNow, true);
   CHECK(d.createCount == 1);  // 3 - 1 succeeded = 2 wanted, 1 running
-  CHECK(d.status["succeeded"] == 1);
+  // Listed first, its finalizer removed next, counted after that.
+  CHECK_FALSE(d.status.contains("succeeded"));
+  CHECK(d.status["uncountedTerminatedPods"] == json{{"succeeded", {"a-uid"}}});
+  REQUIRE(d.podsToUntrack.size() == 1);
+  CHECK(d.podsToUntrack[0]["metadata"]["name"] == "a");
   CHECK(d.status["active"] == 1);
   CHECK(d.status["ready"] == 1);
-
-  d = job::decide(j, {makePod("a", "Succeeded"), makePod("b", "Succeeded"),
-                      makePod("c", "Succeeded")},
+  j["status"] = d.status;
+  d = job::decide(j, {untracked(makePod("a", "Succeeded")), makePod("b", "Running", -1, true)},
                   kNow, true);
+  CHECK(d.status["succeeded"] == 1);
+  CHECK(d.status["uncountedTerminatedPods"] == json::object());
+  CHECK(d.podsToUntrack.empty());
+  // Counted pods stay counted when they are deleted.
+  j["status"] = d.status;
+  d = job::decide(j, {makePod("b", "Running", -1, true)}, kNow, true);
+  CHECK(d.status["succeeded"] == 1);
+}
+
+TEST_CASE("a job completes once every pod is counted", "[job]") {
+  json j = makeJob({{"parallelism", 2}, {"completions", 3}},
+                   {{"startTime", "2026-11-27T11:00:00Z"}});
+  std::vector<json> pods = {makePod("a", "Succeeded"), makePod("b", "Succeeded"),
+                            makePod("c", "Succeeded")};
+  job::Decision d = job::decide(j, pods, kNow, true);
   CHECK(d.createCount == 0);
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True"});
+  CHECK(d.podsToUntrack.size() == 3);
+  j["status"] = d.status;
+  for (json& p : pods) {
+    p = untracked(p);
+  }
+  d = job::decide(j, pods, kNow, true);
   CHECK(types(d.status) ==
         std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+  CHECK(d.status["succeeded"] == 3);
   CHECK(d.status["conditions"][1]["reason"] == "CompletionsReached");
   CHECK(d.status["completionTime"] == "2026-11-27T12:00:00Z");
   REQUIRE(d.events.size() == 1);
   CHECK(d.events[0].reason == "Completed");
   CHECK(d.events[0].message == "Job completed");
+  // A finished job lets go of any pod still holding the finalizer.
+  j["status"] = d.status;
+  d = job::decide(j, {makePod("late", "Succeeded")}, kNow, true);
+  CHECK(d.podsToUntrack.size() == 1);
 }
 
 TEST_CASE("the terminal condition waits for pods to terminate", "[job]") {
@@ -104,11 +144,22 @@ TEST_CASE("the terminal condition waits for pods to terminate", "[job]") {
   CHECK(d.podsToDelete[0]["metadata"]["name"] == "b");
   CHECK(d.status["terminating"] == 1);
   CHECK_FALSE(d.status.contains("completionTime"));
-  // Once it is gone, Complete follows.
+  // While it terminates it is counted as failed; once it is gone, Complete follows.
   j["status"] = d.status;
-  d = job::decide(j, {makePod("a", "Succeeded")}, kNow + std::chrono::seconds(5), true);
+  json deleting = makePod("b", "Running");
+  deleting["metadata"]["deletionTimestamp"] = "2026-11-27T12:00:00Z";
+  d = job::decide(j, {untracked(makePod("a", "Succeeded")), deleting}, kNow, true);
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True"});
+  CHECK(d.status["uncountedTerminatedPods"] == json{{"failed", {"b-uid"}}});
+  CHECK(d.podsToUntrack.size() == 1);
+  j["status"] = d.status;
+  d = job::decide(j, {untracked(makePod("a", "Succeeded"))}, kNow + std::chrono::seconds(5),
+                  true);
   CHECK(types(d.status) ==
         std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+  // The deleted pod was running: it counts as failed.
+  CHECK(d.status["failed"] == 1);
+  CHECK(d.status["succeeded"] == 1);
 }
 
 TEST_CASE("failures beyond the backoff limit fail the job", "[job]") {
@@ -117,7 +168,7 @@ TEST_CASE("failures beyond the backoff limit fail the job", "[job]") {
   // One failure: within the limit, the next pod waits out the 10 s backoff.
   job::Decision d = job::decide(j, {makePod("a", "Failed")}, kNow, true);
   CHECK(types(d.status).empty());
-  CHECK(d.status["failed"] == 1);
+  CHECK(d.status["uncountedTerminatedPods"] == json{{"failed", {"a-uid"}}});
   CHECK(d.createCount == 0);
   REQUIRE(d.requeueAfter);
   CHECK(*d.requeueAfter == std::chrono::milliseconds(8000));
@@ -125,14 +176,19 @@ TEST_CASE("failures beyond the backoff limit fail the job", "[job]") {
   CHECK(d.createCount == 1);
   // Two failures with backoffLimit 1: failed.
   d = job::decide(j, {makePod("a", "Failed"), makePod("b", "Failed")}, kNow, true);
+  CHECK(types(d.status) == std::vector<std::string>{"FailureTarget=True"});
+  REQUIRE(d.events.size() == 1);
+  CHECK(d.events[0].type == "Warning");
+  CHECK(d.events[0].reason == "BackoffLimitExceeded");
+  j["status"] = d.status;
+  d = job::decide(j, {untracked(makePod("a", "Failed")), untracked(makePod("b", "Failed"))}, kNow,
+                  true);
   CHECK(types(d.status) == std::vector<std::string>{"FailureTarget=True", "Failed=True"});
   CHECK(d.status["conditions"][1]["reason"] == "BackoffLimitExceeded");
   CHECK(d.status["conditions"][1]["message"] == "Job has reached the specified backoff limit");
   CHECK(d.status["failed"] == 2);
   CHECK_FALSE(d.status.contains("completionTime"));
-  REQUIRE(d.events.size() == 1);
-  CHECK(d.events[0].type == "Warning");
-  CHECK(d.events[0].reason == "BackoffLimitExceeded");
+  CHECK(d.events.empty());  // reported when FailureTarget was added
 }
 
 TEST_CASE("the active deadline fails a running job", "[job]") {
@@ -171,10 +227,18 @@ TEST_CASE("an indexed job creates the missing indexes", "[job]") {
                                 kNow, true);
   CHECK(d.createIndexes == std::vector<int64_t>{3});
   CHECK(d.status["completedIndexes"] == "0,2");
-  CHECK(d.status["succeeded"] == 2);
-  d = job::decide(j, {makePod("a", "Succeeded", 1), makePod("b", "Succeeded", 2),
-                      makePod("c", "Succeeded", 3), makePod("d", "Succeeded", 4)},
-                  kNow, true);
+  CHECK(d.status["succeeded"] == 1);  // index 2 is counted once its finalizer is off
+  std::vector<json> pods = {makePod("a", "Succeeded", 1), makePod("b", "Succeeded", 2),
+                            makePod("c", "Succeeded", 3), makePod("d", "Succeeded", 4)};
+  d = job::decide(j, pods, kNow, true);
+  CHECK(d.status["completedIndexes"] == "0-4");
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True"});
+  j["status"] = d.status;
+  for (json& p : pods) {
+    p = untracked(p);
+  }
+  d = job::decide(j, pods, kNow, true);
+  CHECK(d.status["succeeded"] == 5);
   CHECK(d.status["completedIndexes"] == "0-4");
   CHECK(types(d.status) ==
         std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
@@ -195,6 +259,7 @@ TEST_CASE("pods from the template carry the job's marks", "[job]") {
   CHECK(ref["apiVersion"] == "batch/v1");
   CHECK(ref["uid"] == "job-uid");
   CHECK(ref["controller"] == true);
+  CHECK((*pod)["metadata"]["finalizers"] == json{job::kTrackingFinalizer});
   auto plain = job::podFromTemplate(makeJob({{"completions", 1}}), std::nullopt);
   CHECK((*plain)["metadata"]["generateName"] == "work-");
   CHECK_FALSE((*plain)["spec"].contains("hostname"));
