@@ -8,6 +8,7 @@ Every server listens on 127.0.0.1 on a free port with its data in a temporary di
 
 import datetime
 import json
+import time
 import unittest
 
 from test_workloads import WorkloadsTestCase
@@ -241,6 +242,8 @@ class CronJobTest(JobsTestCase):
         cj = self.wait_until(lambda: "lastSuccessfulTime" in self.get(CRONJOBS + "/tick").get(
             "status", {}) and self.get(CRONJOBS + "/tick"), "lastSuccessfulTime")
         self.assertNotIn("active", cj["status"])
+        out = self.ok("get", "cronjob", "tick")
+        self.assertRegex(out, r"\ntick\s+\* \* \* \* \*\s+<none>\s+False\s+0\s+\d+s")
 
     def test_forbid_skips_while_a_job_runs(self):
         manifest = cronjob_manifest("solo", concurrencyPolicy="Forbid")
@@ -286,6 +289,16 @@ class CronJobTest(JobsTestCase):
         manifest = cronjob_manifest("zoned", "0 9 * * MON-FRI")
         manifest["spec"]["timeZone"] = "Europe/Berlin"
         self.assertEqual(self.call("POST", CRONJOBS, manifest)[0], 201)
+
+
+class ControllersFlagTest(JobsTestCase):
+    server_args = ("--controllers", "*,-job")
+
+    def test_jobs_wait_without_the_job_controller(self):
+        self.apply(job_manifest("idle"))
+        time.sleep(2)
+        self.assertEqual(self.job_pods("idle"), [])
+        self.assertNotIn("status", self.job("idle"))
 
 
 if __name__ == "__main__":
