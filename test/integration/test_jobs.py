@@ -264,6 +264,19 @@ class CronJobTest(JobsTestCase):
                         "policy is Forbid")
         self.assertEqual([j["metadata"]["name"] for j in self.get(JOBS)["items"]], [first])
 
+    def test_finished_jobs_beyond_the_history_limit_are_deleted(self):
+        self.apply(cronjob_manifest("kept", suspend=True, successfulJobsHistoryLimit=1))
+        self.ok("create", "job", "--from=cronjob/kept", "kept-first")
+        self.wait_condition("job", "kept-first", "complete")
+        self.ok("create", "job", "--from=cronjob/kept", "kept-second")
+        self.wait_condition("job", "kept-second", "complete")
+        self.wait_until(lambda: self.call("GET", JOBS + "/kept-first")[0] == 404,
+                        "the older job to be deleted")
+        self.wait_event("kept", "SuccessfulDelete", "Deleted job kept-first")
+        self.assertEqual(self.call("GET", JOBS + "/kept-second")[0], 200)
+        # Suspended: nothing was scheduled.
+        self.assertNotIn("lastScheduleTime", self.get(CRONJOBS + "/kept").get("status", {}))
+
     def test_bad_schedules_and_time_zones_are_invalid(self):
         cases = [
             ("bogus", None, "spec.schedule", "expected exactly 5 fields, found 1: bogus"),
