@@ -114,8 +114,8 @@ Result<uint64_t> parseRange(const std::string& expr, const Bounds& b) {
                    std::to_string(b.max) + "): " + expr);
   }
   if (start > end) {
-    return invalid("beginning of range (" + std::to_string(start) +
-                   ") beyond end of range (" + std::to_string(end) + "): " + expr);
+    return invalid("beginning of range (" + std::to_string(start) + ") beyond end of range (" +
+                   std::to_string(end) + "): " + expr);
   }
   if (step == 0) {
     return invalid("step of range should be a positive number: " + expr);
@@ -148,7 +148,8 @@ std::optional<double> parseGoDuration(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t numStart = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+    while (i < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
       ++i;
     }
     if (i == numStart) {
@@ -228,9 +229,9 @@ Result<Schedule> parse(std::string_view input) {
   for (const char* prefix : {"TZ=", "CRON_TZ="}) {
     if (spec.rfind(prefix, 0) == 0) {
       size_t space = spec.find(' ');
-      zone = spec.substr(std::string_view(prefix).size(),
-                         space == std::string::npos ? std::string::npos
-                                                    : space - std::string_view(prefix).size());
+      zone = spec.substr(
+          std::string_view(prefix).size(),
+          space == std::string::npos ? std::string::npos : space - std::string_view(prefix).size());
       auto loaded = TimeZone::load(zone);
       if (!loaded.ok()) {
         return invalid("provided bad location " + zone + ": " + loaded.status().message());
@@ -258,12 +259,11 @@ Result<Schedule> parse(std::string_view input) {
   }
   Schedule s;
   s.zone = zone;
-  const std::array<std::pair<uint64_t*, const Bounds*>, 5> targets = {
-      {{&s.minute, &kMinutes},
-       {&s.hour, &kHours},
-       {&s.dayOfMonth, &kDom},
-       {&s.month, &kMonthBounds},
-       {&s.dayOfWeek, &kDow}}};
+  const std::array<std::pair<uint64_t*, const Bounds*>, 5> targets = {{{&s.minute, &kMinutes},
+                                                                       {&s.hour, &kHours},
+                                                                       {&s.dayOfMonth, &kDom},
+                                                                       {&s.month, &kMonthBounds},
+                                                                       {&s.dayOfWeek, &kDow}}};
   for (size_t i = 0; i < 5; ++i) {
     auto bits = parseField(fields[i], *targets[i].second);
     if (!bits.ok()) {

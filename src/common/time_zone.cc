@@ -33,8 +33,8 @@ bool plainZoneName(std::string_view name) {
       return false;
     }
     for (char c : part) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view(".-_+").find(c) ==
-                                                              std::string_view::npos) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view(".-_+").find(c) == std::string_view::npos) {
         return false;
       }
     }

@@ -83,12 +83,10 @@ CronJobController::CronJobController(client::Client& client, client::Informer& j
       events_(client, client::EventSource{"cronjob-controller", ""}) {
   cronJobs_.addHandlers(client::EventHandlers{
       [this](const json& cj) { queue_.add(keyOf(cj)); },
-      [this](const json&, const json& now) { queue_.add(keyOf(now)); },
-      [](const json&) {}});
-  jobs_.addHandlers(client::EventHandlers{
-      [this](const json& job) { jobEvent(job); },
-      [this](const json&, const json& now) { jobEvent(now); },
-      [this](const json& job) { jobEvent(job); }});
+      [this](const json&, const json& now) { queue_.add(keyOf(now)); }, [](const json&) {}});
+  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { jobEvent(job); },
+                                          [this](const json&, const json& now) { jobEvent(now); },
+                                          [this](const json& job) { jobEvent(job); }});
 }
 
 CronJobController::~CronJobController() { stop(); }
@@ -218,9 +216,9 @@ Result<std::optional<std::chrono::milliseconds>> CronJobController::schedule(jso
   }
   auto zone = cronjob::zoneOf(cronJob, *sched);
   if (!zone.ok()) {
-    events_.record(cronRef(cronJob), "Warning", "UnknownTimeZone",
-                   "invalid timeZone: \"" + spec.value("timeZone", "") +
-                       "\": " + zone.status().message());
+    events_.record(
+        cronRef(cronJob), "Warning", "UnknownTimeZone",
+        "invalid timeZone: \"" + spec.value("timeZone", "") + "\": " + zone.status().message());
     return std::optional<milliseconds>();
   }
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -297,8 +295,7 @@ Result<std::optional<std::chrono::milliseconds>> CronJobController::schedule(jso
     }
     return created.status();
   }
-  events_.record(cronRef(cronJob), "Normal", "SuccessfulCreate",
-                 "Created job " + nameOf(*created));
+  events_.record(cronRef(cronJob), "Normal", "SuccessfulCreate", "Created job " + nameOf(*created));
   activeList(cronJob).push_back(activeRef(*created));
   cronJob["status"]["lastScheduleTime"] = formatTime(scheduled);
   return untilNext();
@@ -307,8 +304,8 @@ Result<std::optional<std::chrono::milliseconds>> CronJobController::schedule(jso
 void CronJobController::cleanupFinished(json& cronJob, const std::vector<json>& jobs) {
   const json spec = cronJob.value("spec", json::object());
   for (const char* type : {"Complete", "Failed"}) {
-    const char* limitKey =
-        std::string_view(type) == "Complete" ? "successfulJobsHistoryLimit" : "failedJobsHistoryLimit";
+    const char* limitKey = std::string_view(type) == "Complete" ? "successfulJobsHistoryLimit"
+                                                                : "failedJobsHistoryLimit";
     const json* limit = at(spec, {limitKey});
     if (limit == nullptr || !limit->is_number_integer()) {
       continue;
@@ -323,9 +320,8 @@ void CronJobController::cleanupFinished(json& cronJob, const std::vector<json>& 
     if (static_cast<int64_t>(finished.size()) <= keep) {
       continue;
     }
-    std::stable_sort(finished.begin(), finished.end(), [](const json& a, const json& b) {
-      return startOf(a) < startOf(b);
-    });
+    std::stable_sort(finished.begin(), finished.end(),
+                     [](const json& a, const json& b) { return startOf(a) < startOf(b); });
     for (size_t i = 0; i < finished.size() - static_cast<size_t>(keep); ++i) {
       if (Status s = deleteJob(cronJob, finished[i]); !s.isOk()) {
         TUG_LOG(kWarn, kLog) << "cronjob " << keyOf(cronJob) << ": deleting job "
@@ -336,12 +332,12 @@ void CronJobController::cleanupFinished(json& cronJob, const std::vector<json>& 
 }
 
 Status CronJobController::deleteJob(json& cronJob, const json& jobOrRef) {
-  const std::string name = jobOrRef.contains("metadata") ? nameOf(jobOrRef)
-                                                         : jobOrRef.value("name", "");
-  const std::string uid = jobOrRef.contains("metadata") ? uidOf(jobOrRef)
-                                                        : jobOrRef.value("uid", "");
-  auto r = client_.remove(kJobs, namespaceOf(cronJob), name,
-                          json{{"propagationPolicy", "Background"}});
+  const std::string name =
+      jobOrRef.contains("metadata") ? nameOf(jobOrRef) : jobOrRef.value("name", "");
+  const std::string uid =
+      jobOrRef.contains("metadata") ? uidOf(jobOrRef) : jobOrRef.value("uid", "");
+  auto r =
+      client_.remove(kJobs, namespaceOf(cronJob), name, json{{"propagationPolicy", "Background"}});
   if (!r.ok() && r.status().code() != Code::kNotFound) {
     events_.record(cronRef(cronJob), "Warning", "FailedDelete",
                    "Deleted job: " + r.status().message());

@@ -19,7 +19,8 @@ std::optional<Seconds> timeAt(const json& obj, std::initializer_list<const char*
 
 std::string jobName(const json& cronJob, Seconds scheduled) {
   return nameOf(cronJob) + "-" +
-         std::to_string(std::chrono::floor<std::chrono::minutes>(scheduled.time_since_epoch()).count());
+         std::to_string(
+             std::chrono::floor<std::chrono::minutes>(scheduled.time_since_epoch()).count());
 }
 
 json jobFromTemplate(const json& cronJob, Seconds scheduled, const TimeZone& zone) {
@@ -31,11 +32,11 @@ json jobFromTemplate(const json& cronJob, Seconds scheduled, const TimeZone& zon
     annotations = json::object();
   }
   annotations[kScheduledTimestamp] = formatRfc3339In(scheduled, zone);
-  json jobMeta = {{"name", jobName(cronJob, scheduled)},
-                  {"namespace", namespaceOf(cronJob)},
-                  {"annotations", annotations},
-                  {"ownerReferences",
-                   json::array({newControllerRef(cronJob, "batch/v1", "CronJob")})}};
+  json jobMeta = {
+      {"name", jobName(cronJob, scheduled)},
+      {"namespace", namespaceOf(cronJob)},
+      {"annotations", annotations},
+      {"ownerReferences", json::array({newControllerRef(cronJob, "batch/v1", "CronJob")})}};
   if (labels.is_object() && !labels.empty()) {
     jobMeta["labels"] = labels;
   }

@@ -35,8 +35,8 @@ void BatchControllers::start() {
   // yet would get them twice); the server does not wait for that.
   starter_ = std::thread([this] {
     for (client::Informer* informer : {&pods_, &jobs_, &cronJobs_}) {
-      const bool used = (informer != &pods_ || jobController_) &&
-                        (informer != &cronJobs_ || cronJobController_);
+      const bool used =
+          (informer != &pods_ || jobController_) && (informer != &cronJobs_ || cronJobController_);
       while (used && !stopping_ && !informer->waitForSync(std::chrono::milliseconds(200))) {
       }
     }

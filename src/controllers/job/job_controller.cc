@@ -21,33 +21,32 @@ json jobRef(const json& job) { return client::objectReference(job, "Job", "batch
 
 }  // namespace
 
-JobController::JobController(client::Client& client, client::Informer& pods,
-                             client::Informer& jobs, Options options)
+JobController::JobController(client::Client& client, client::Informer& pods, client::Informer& jobs,
+                             Options options)
     : client_(client),
       pods_(pods),
       jobs_(jobs),
       options_(options),
       events_(client, client::EventSource{"job-controller", ""}) {
-  jobs_.addHandlers(client::EventHandlers{
-      [this](const json& job) { queue_.add(keyOf(job)); },
-      [this](const json& old, const json& now) {
-        if (uidOf(old) != uidOf(now)) {
-          expectations_.forget(keyOf(old));
-        }
-        queue_.add(keyOf(now));
-      },
-      [this](const json& job) {
-        expectations_.forget(keyOf(job));
-        queue_.add(keyOf(job));
-      }});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podEvent(pod, true, false); },
-      [this](const json& old, const json& now) {
-        if (metaString(old, "resourceVersion") != metaString(now, "resourceVersion")) {
-          podEvent(now, false, false);
-        }
-      },
-      [this](const json& pod) { podEvent(pod, false, true); }});
+  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { queue_.add(keyOf(job)); },
+                                          [this](const json& old, const json& now) {
+                                            if (uidOf(old) != uidOf(now)) {
+                                              expectations_.forget(keyOf(old));
+                                            }
+                                            queue_.add(keyOf(now));
+                                          },
+                                          [this](const json& job) {
+                                            expectations_.forget(keyOf(job));
+                                            queue_.add(keyOf(job));
+                                          }});
+  pods_.addHandlers(client::EventHandlers{[this](const json& pod) { podEvent(pod, true, false); },
+                                          [this](const json& old, const json& now) {
+                                            if (metaString(old, "resourceVersion") !=
+                                                metaString(now, "resourceVersion")) {
+                                              podEvent(now, false, false);
+                                            }
+                                          },
+                                          [this](const json& pod) { podEvent(pod, false, true); }});
 }
 
 JobController::~JobController() { stop(); }
@@ -178,8 +177,8 @@ Status JobController::createPods(const json& job, const std::string& key, int co
   const int total = indexed ? static_cast<int>(indexes.size()) : count;
   std::vector<json> pods;
   for (int i = 0; i < total; ++i) {
-    auto pod = job::podFromTemplate(job, indexed ? std::optional<int64_t>(indexes[i])
-                                                 : std::nullopt);
+    auto pod =
+        job::podFromTemplate(job, indexed ? std::optional<int64_t>(indexes[i]) : std::nullopt);
     if (!pod.ok()) {
       return pod.status();
     }
@@ -237,14 +236,12 @@ Status JobController::deletePods(const json& job, const std::string& key,
 }
 
 Status JobController::untrack(const std::vector<json>& pods) {
-  return parallelFor(static_cast<int>(pods.size()), options_.createParallelism,
-                     [&](int i) -> Status {
-                       auto r = client_.patch(kPods, namespaceOf(pods[i]), nameOf(pods[i]),
-                                              client::PatchType::kStrategicMerge,
-                                              job::untrackPatch());
-                       return r.ok() || r.status().code() == Code::kNotFound ? Status::ok()
-                                                                             : r.status();
-                     });
+  return parallelFor(
+      static_cast<int>(pods.size()), options_.createParallelism, [&](int i) -> Status {
+        auto r = client_.patch(kPods, namespaceOf(pods[i]), nameOf(pods[i]),
+                               client::PatchType::kStrategicMerge, job::untrackPatch());
+        return r.ok() || r.status().code() == Code::kNotFound ? Status::ok() : r.status();
+      });
 }
 
 Status JobController::syncOrphan(const std::string& podKey) {

@@ -109,6 +109,121 @@ void setCount(json& status, const char* key, int64_t value) {
   }
 }
 
+// What the pods of a Job add up to, with the finalizer bookkeeping done.
+struct Tally {
+  std::vector<json> active;
+  int64_t terminating = 0, ready = 0;
+  int64_t succeeded = 0, failed = 0;                // including pods still to be counted
+  int64_t countedSucceeded = 0, countedFailed = 0;  // what status.succeeded/failed say
+  std::set<int64_t> completed, activeIndexes;
+  std::optional<TimePoint> lastFailure;
+  json uncounted;  // status.uncountedTerminatedPods
+  bool allCounted = true;
+  std::vector<json> podsToUntrack;
+};
+
+Tally tally(const json& job, const json& status, const std::vector<json>& pods, bool indexed,
+            int64_t completions) {
+  Tally t;
+  // What status.uncountedTerminatedPods lists: pods counted once their finalizer is off.
+  json uncountedField = status.value("uncountedTerminatedPods", json::object());
+  std::set<std::string> uncountedSucceeded, uncountedFailed;
+  for (const auto& [key, target] :
+       {std::pair<const char*, std::set<std::string>*>{"succeeded", &uncountedSucceeded},
+        {"failed", &uncountedFailed}}) {
+    const json* list = at(uncountedField, {key});
+    if (list != nullptr && list->is_array()) {
+      for (const json& uid : *list) {
+        if (uid.is_string()) {
+          target->insert(uid.get<std::string>());
+        }
+      }
+    }
+  }
+  const json* replacement = at(job, {"spec", "podReplacementPolicy"});
+  const bool onlyFailedPhase =
+      replacement != nullptr && replacement->is_string() && *replacement == "Failed";
+
+  int64_t succeeded = intAt(status, {"succeeded"}), failed = intAt(status, {"failed"});
+  if (indexed) {
+    t.completed = parseIndexes(status.value("completedIndexes", ""), completions);
+  }
+  std::set<std::string> tracked;  // uids of the pods still holding the finalizer
+  for (const json& pod : pods) {
+    const std::string phase = podPhase(pod);
+    const std::string uid = uidOf(pod);
+    const bool holds = hasTrackingFinalizer(pod);
+    if (holds) {
+      tracked.insert(uid);
+    }
+    const bool podSucceeded = phase == "Succeeded";
+    const bool podFailed =
+        phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded);
+    if (podSucceeded && holds && !uncountedSucceeded.count(uid)) {
+      uncountedSucceeded.insert(uid);
+    } else if (podFailed && holds && !uncountedFailed.count(uid)) {
+      uncountedFailed.insert(uid);
+    }
+    if (podSucceeded) {
+      if (auto i = podIndex(pod); indexed && i && *i < completions && holds) {
+        t.completed.insert(*i);
+      }
+    } else if (phase == "Failed") {
+      if (auto at = finishedAt(pod); at && (!t.lastFailure || *at > *t.lastFailure)) {
+        t.lastFailure = at;
+      }
+    }
+    if (podSucceeded || phase == "Failed") {
+      if (holds) {
+        t.podsToUntrack.push_back(pod);
+      }
+    } else if (beingDeleted(pod)) {
+      ++t.terminating;
+      if (holds && podFailed) {
+        t.podsToUntrack.push_back(pod);
+      }
+    } else {
+      t.active.push_back(pod);
+      t.ready += podIsReady(pod) ? 1 : 0;
+      if (auto i = podIndex(pod); indexed && i) {
+        t.activeIndexes.insert(*i);
+      }
+    }
+  }
+  // Listed pods whose finalizer is off (or that are gone) are counted for good.
+  json uncounted = {{"succeeded", json::array()}, {"failed", json::array()}};
+  for (const auto& [key, list, total] : {std::tuple<const char*, std::set<std::string>*, int64_t*>{
+                                             "succeeded", &uncountedSucceeded, &succeeded},
+                                         {"failed", &uncountedFailed, &failed}}) {
+    for (const std::string& uid : *list) {
+      if (tracked.count(uid)) {
+        uncounted[key].push_back(uid);
+      } else {
+        ++*total;
+      }
+    }
+  }
+  t.allCounted = uncounted["succeeded"].empty() && uncounted["failed"].empty();
+  // What the Job has reached counts the listed pods too.
+  if (indexed) {
+    succeeded = static_cast<int64_t>(t.completed.size());
+  } else {
+    succeeded += static_cast<int64_t>(uncounted["succeeded"].size());
+  }
+  failed += static_cast<int64_t>(uncounted["failed"].size());
+  t.countedSucceeded = succeeded - static_cast<int64_t>(uncounted["succeeded"].size());
+  t.countedFailed = failed - static_cast<int64_t>(uncounted["failed"].size());
+  t.succeeded = succeeded;
+  t.failed = failed;
+  t.uncounted = json::object();
+  for (const char* key : {"succeeded", "failed"}) {
+    if (!uncounted[key].empty()) {
+      t.uncounted[key] = uncounted[key];
+    }
+  }
+  return t;
+}
+
 }  // namespace
 
 std::set<int64_t> parseIndexes(std::string_view ranges, int64_t completions) {
@@ -168,13 +283,11 @@ bool hasTrackingFinalizer(const json& pod) {
   if (finalizers == nullptr || !finalizers->is_array()) {
     return false;
   }
-  return std::find(finalizers->begin(), finalizers->end(), kTrackingFinalizer) !=
-         finalizers->end();
+  return std::find(finalizers->begin(), finalizers->end(), kTrackingFinalizer) != finalizers->end();
 }
 
 std::string untrackPatch() {
-  return json{{"metadata", {{"$deleteFromPrimitiveList/finalizers", {kTrackingFinalizer}}}}}
-      .dump();
+  return json{{"metadata", {{"$deleteFromPrimitiveList/finalizers", {kTrackingFinalizer}}}}}.dump();
 }
 
 std::string finishedType(const json& job) {
@@ -209,11 +322,11 @@ Result<json> podFromTemplate(const json& job, std::optional<int64_t> index) {
     if (!spec.contains("hostname")) {
       spec["hostname"] = nameOf(job) + "-" + text;
     }
-    const json env = {{"name", "JOB_COMPLETION_INDEX"},
-                      {"valueFrom",
-                       {{"fieldRef",
-                         {{"fieldPath", std::string("metadata.labels['") + kCompletionIndex +
-                                            "']"}}}}}};
+    const json env = {
+        {"name", "JOB_COMPLETION_INDEX"},
+        {"valueFrom",
+         {{"fieldRef",
+           {{"fieldPath", std::string("metadata.labels['") + kCompletionIndex + "']"}}}}}};
     for (const char* key : {"initContainers", "containers"}) {
       if (!spec.contains(key) || !spec[key].is_array()) {
         continue;
@@ -261,102 +374,14 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
   const int64_t completions = hasCompletions ? completionsField->get<int64_t>() : 0;
   const int64_t backoffLimit = intAt(job, {"spec", "backoffLimit"}, 6);
   const json* suspendField = at(job, {"spec", "suspend"});
-  const bool suspend = suspendField != nullptr && suspendField->is_boolean() && suspendField->get<bool>();
+  const bool suspend =
+      suspendField != nullptr && suspendField->is_boolean() && suspendField->get<bool>();
 
-  // What status.uncountedTerminatedPods lists: pods counted once their finalizer is off.
-  json uncountedField = status.value("uncountedTerminatedPods", json::object());
-  std::set<std::string> uncountedSucceeded, uncountedFailed;
-  for (const auto& [key, target] : {std::pair<const char*, std::set<std::string>*>{
-                                        "succeeded", &uncountedSucceeded},
-                                    {"failed", &uncountedFailed}}) {
-    const json* list = at(uncountedField, {key});
-    if (list != nullptr && list->is_array()) {
-      for (const json& uid : *list) {
-        if (uid.is_string()) {
-          target->insert(uid.get<std::string>());
-        }
-      }
-    }
-  }
-  const json* replacement = at(job, {"spec", "podReplacementPolicy"});
-  const bool onlyFailedPhase =
-      replacement != nullptr && replacement->is_string() && *replacement == "Failed";
-
-  std::vector<json> active;
-  int64_t terminating = 0, ready = 0;
-  int64_t succeeded = intAt(status, {"succeeded"}), failed = intAt(status, {"failed"});
-  std::set<int64_t> completed, activeIndexes;
-  if (indexed) {
-    completed = parseIndexes(status.value("completedIndexes", ""), completions);
-  }
-  std::set<std::string> tracked;  // uids of the pods still holding the finalizer
-  std::optional<TimePoint> lastFailure;
-  for (const json& pod : pods) {
-    const std::string phase = podPhase(pod);
-    const std::string uid = uidOf(pod);
-    const bool holds = hasTrackingFinalizer(pod);
-    if (holds) {
-      tracked.insert(uid);
-    }
-    const bool podSucceeded = phase == "Succeeded";
-    const bool podFailed =
-        phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded);
-    if (podSucceeded && holds && !uncountedSucceeded.count(uid)) {
-      uncountedSucceeded.insert(uid);
-    } else if (podFailed && holds && !uncountedFailed.count(uid)) {
-      uncountedFailed.insert(uid);
-    }
-    if (podSucceeded) {
-      if (auto i = podIndex(pod); indexed && i && *i < completions && holds) {
-        completed.insert(*i);
-      }
-    } else if (phase == "Failed") {
-      if (auto t = finishedAt(pod); t && (!lastFailure || *t > *lastFailure)) {
-        lastFailure = t;
-      }
-    }
-    if (podSucceeded || phase == "Failed") {
-      if (holds) {
-        d.podsToUntrack.push_back(pod);
-      }
-    } else if (beingDeleted(pod)) {
-      ++terminating;
-      if (holds && podFailed) {
-        d.podsToUntrack.push_back(pod);
-      }
-    } else {
-      active.push_back(pod);
-      ready += podIsReady(pod) ? 1 : 0;
-      if (auto i = podIndex(pod); indexed && i) {
-        activeIndexes.insert(*i);
-      }
-    }
-  }
-  // Listed pods whose finalizer is off (or that are gone) are counted for good.
-  json uncounted = {{"succeeded", json::array()}, {"failed", json::array()}};
-  for (const auto& [key, list, total] :
-       {std::tuple<const char*, std::set<std::string>*, int64_t*>{"succeeded",
-                                                                  &uncountedSucceeded, &succeeded},
-        {"failed", &uncountedFailed, &failed}}) {
-    for (const std::string& uid : *list) {
-      if (tracked.count(uid)) {
-        uncounted[key].push_back(uid);
-      } else {
-        ++*total;
-      }
-    }
-  }
-  const bool allCounted = uncounted["succeeded"].empty() && uncounted["failed"].empty();
-  // What the Job has reached counts the listed pods too.
-  if (indexed) {
-    succeeded = static_cast<int64_t>(completed.size());
-  } else {
-    succeeded += static_cast<int64_t>(uncounted["succeeded"].size());
-  }
-  failed += static_cast<int64_t>(uncounted["failed"].size());
-  const int64_t countedSucceeded =
-      succeeded - static_cast<int64_t>(uncounted["succeeded"].size());
-  const int64_t countedFailed = failed - static_cast<int64_t>(uncounted["failed"].size());
+  Tally t = tally(job, status, pods, indexed, completions);
+  std::vector<json>& active = t.active;
+  int64_t terminating = t.terminating;
+  const int64_t succeeded = t.succeeded, failed = t.failed;
+  d.podsToUntrack = std::move(t.podsToUntrack);
 
   std::optional<std::string> startTime;
   if (const json* st = at(status, {"startTime"}); st != nullptr && st->is_string()) {
@@ -415,7 +440,7 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
       terminating += activeCount;
       activeCount = 0;
     }
-    if (activeCount == 0 && terminating == 0 && allCounted && d.podsToUntrack.empty()) {
+    if (activeCount == 0 && terminating == 0 && t.allCounted && d.podsToUntrack.empty()) {
       const bool success = interimCondition["type"] == kSuccessCriteriaMet;
       setCondition(status, condition(success ? "Complete" : "Failed", "True",
                                      interimCondition.value("reason", ""),
@@ -454,12 +479,13 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     }
     // Failed pods are replaced after a backoff that doubles with each failure.
     bool backingOff = false;
-    if (lastFailure) {
+    if (t.lastFailure) {
       auto delay = kBackoffBase * (int64_t{1} << std::min<int64_t>(failed - 1, 6));
       delay = std::min(delay, std::chrono::duration_cast<decltype(delay)>(kBackoffMax));
-      if (now < *lastFailure + delay) {
+      if (now < *t.lastFailure + delay) {
         backingOff = true;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*lastFailure + delay - now);
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*t.lastFailure + delay - now);
         if (!d.requeueAfter || left < *d.requeueAfter) {
           d.requeueAfter = left;
         }
@@ -469,7 +495,7 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
       if (indexed) {
         int64_t room = parallelism - activeCount;
         for (int64_t i = 0; i < completions && room > 0 && !backingOff; ++i) {
-          if (!completed.count(i) && !activeIndexes.count(i)) {
+          if (!t.completed.count(i) && !t.activeIndexes.count(i)) {
             d.createIndexes.push_back(i);
             --room;
           }
@@ -478,11 +504,12 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
           d.createIndexes.resize(kMaxPodCreateDeletePerSync);
         }
       } else {
-        int64_t want = hasCompletions ? std::min(parallelism, std::max<int64_t>(0, completions - succeeded))
-                                      : (succeeded > 0 ? activeCount : parallelism);
+        int64_t want = hasCompletions
+                           ? std::min(parallelism, std::max<int64_t>(0, completions - succeeded))
+                           : (succeeded > 0 ? activeCount : parallelism);
         if (want > activeCount && !backingOff) {
-          d.createCount = static_cast<int>(
-              std::min<int64_t>(want - activeCount, kMaxPodCreateDeletePerSync));
+          d.createCount =
+              static_cast<int>(std::min<int64_t>(want - activeCount, kMaxPodCreateDeletePerSync));
         } else if (want < activeCount) {
           // Parallelism went down: the newest pods go first, those not ready before.
           std::vector<json> order = active;
@@ -492,8 +519,8 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
             }
             return metaString(a, "creationTimestamp") > metaString(b, "creationTimestamp");
           });
-          order.resize(static_cast<size_t>(std::min<int64_t>(activeCount - want,
-                                                             kMaxPodCreateDeletePerSync)));
+          order.resize(static_cast<size_t>(
+              std::min<int64_t>(activeCount - want, kMaxPodCreateDeletePerSync)));
           terminating += static_cast<int64_t>(order.size());
           activeCount -= static_cast<int64_t>(order.size());
           d.podsToDelete = std::move(order);
@@ -506,19 +533,13 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     status["startTime"] = *startTime;
   }
   setCount(status, "active", activeCount);
-  setCount(status, "succeeded", countedSucceeded);
-  setCount(status, "failed", countedFailed);
-  status["ready"] = ready;
+  setCount(status, "succeeded", t.countedSucceeded);
+  setCount(status, "failed", t.countedFailed);
+  status["ready"] = t.ready;
   status["terminating"] = terminating;
-  json listed = json::object();
-  for (const char* key : {"succeeded", "failed"}) {
-    if (!uncounted[key].empty()) {
-      listed[key] = uncounted[key];
-    }
-  }
-  status["uncountedTerminatedPods"] = listed;
-  if (indexed && !completed.empty()) {
-    status["completedIndexes"] = formatIndexes(completed);
+  status["uncountedTerminatedPods"] = t.uncounted;
+  if (indexed && !t.completed.empty()) {
+    status["completedIndexes"] = formatIndexes(t.completed);
   } else {
     status.erase("completedIndexes");
   }

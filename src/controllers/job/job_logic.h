@@ -54,10 +54,10 @@ struct Event {
 };
 
 struct Decision {
-  json status;                        // the Job's new status
-  std::vector<json> podsToDelete;     // active pods to delete
-  std::vector<json> podsToUntrack;    // counted pods whose finalizer goes, after the status
-  int createCount = 0;                // pods to create (NonIndexed)
+  json status;                         // the Job's new status
+  std::vector<json> podsToDelete;      // active pods to delete
+  std::vector<json> podsToUntrack;     // counted pods whose finalizer goes, after the status
+  int createCount = 0;                 // pods to create (NonIndexed)
   std::vector<int64_t> createIndexes;  // indexes to create pods for (Indexed)
   std::vector<Event> events;           // to record once the status is written
   std::optional<std::chrono::milliseconds> requeueAfter;

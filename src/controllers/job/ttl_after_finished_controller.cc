@@ -24,8 +24,8 @@ std::optional<TimePoint> ttlExpiry(const json& job) {
   }
   if (!finished) {
     const json* done = at(job, {"status", "completionTime"});
-    finished = done != nullptr && done->is_string() ? parseTime(done->get<std::string>())
-                                                    : std::nullopt;
+    finished =
+        done != nullptr && done->is_string() ? parseTime(done->get<std::string>()) : std::nullopt;
   }
   if (!finished) {
     return std::nullopt;
@@ -36,9 +36,9 @@ std::optional<TimePoint> ttlExpiry(const json& job) {
 TtlAfterFinishedController::TtlAfterFinishedController(client::Client& client,
                                                        client::Informer& jobs)
     : client_(client), jobs_(jobs) {
-  jobs_.addHandlers(client::EventHandlers{
-      [this](const json& job) { enqueue(job); },
-      [this](const json&, const json& now) { enqueue(now); }, [](const json&) {}});
+  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { enqueue(job); },
+                                          [this](const json&, const json& now) { enqueue(now); },
+                                          [](const json&) {}});
 }
 
 TtlAfterFinishedController::~TtlAfterFinishedController() { stop(); }
@@ -92,8 +92,7 @@ Status TtlAfterFinishedController::sync(const std::string& key) {
   if (!expiry || *expiry > now) {
     return Status::ok();
   }
-  json options = {{"propagationPolicy", "Foreground"},
-                  {"preconditions", {{"uid", uidOf(*fresh)}}}};
+  json options = {{"propagationPolicy", "Foreground"}, {"preconditions", {{"uid", uidOf(*fresh)}}}};
   auto r = client_.remove(kJobs, ns, name, options);
   if (!r.ok() && r.status().code() != Code::kNotFound && r.status().code() != Code::kConflict) {
     return r.status();

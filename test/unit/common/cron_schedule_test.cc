@@ -89,8 +89,7 @@ TEST_CASE("schedules follow the wall clock of a time zone across DST", "[cron]")
         "2026-06-02T00:00:00+02:00");
   CHECK(tug::formatRfc3339In(utc(2026, 6, 1, 22, 0), *TimeZone::load("Europe/Berlin")) ==
         "2026-06-02T00:00:00+02:00");
-  CHECK(nextIn("0 0 * * *", "Asia/Kolkata", utc(2026, 6, 1, 12, 0)) ==
-        "2026-06-02T00:00:00+05:30");
+  CHECK(nextIn("0 0 * * *", "Asia/Kolkata", utc(2026, 6, 1, 12, 0)) == "2026-06-02T00:00:00+05:30");
 }
 
 TEST_CASE("a TZ= prefix names the zone", "[cron]") {

@@ -82,10 +82,10 @@ TEST_CASE("a new job gets parallelism pods and a start time", "[job]") {
 }
 
 TEST_CASE("succeeded pods count toward completions once their finalizer is off", "[job]") {
-  json j = makeJob({{"parallelism", 2}, {"completions", 3}},
-                   {{"startTime", "2026-11-27T11:00:00Z"}});
-  job::Decision d = job::decide(
-      j, {makePod("a", "Succeeded"), makePod("b", "Running", -1, true)}, kNow, true);
+  json j =
+      makeJob({{"parallelism", 2}, {"completions", 3}}, {{"startTime", "2026-11-27T11:00:00Z"}});
+  job::Decision d =
+      job::decide(j, {makePod("a", "Succeeded"), makePod("b", "Running", -1, true)}, kNow, true);
   CHECK(d.createCount == 1);  // 3 - 1 succeeded = 2 wanted, 1 running
   // Listed first, its finalizer removed next, counted after that.
   CHECK_FALSE(d.status.contains("succeeded"));
@@ -107,8 +107,8 @@ TEST_CASE("succeeded pods count toward completions once their finalizer is off",
 }
 
 TEST_CASE("a job completes once every pod is counted", "[job]") {
-  json j = makeJob({{"parallelism", 2}, {"completions", 3}},
-                   {{"startTime", "2026-11-27T11:00:00Z"}});
+  json j =
+      makeJob({{"parallelism", 2}, {"completions", 3}}, {{"startTime", "2026-11-27T11:00:00Z"}});
   std::vector<json> pods = {makePod("a", "Succeeded"), makePod("b", "Succeeded"),
                             makePod("c", "Succeeded")};
   job::Decision d = job::decide(j, pods, kNow, true);
@@ -120,8 +120,7 @@ TEST_CASE("a job completes once every pod is counted", "[job]") {
     p = untracked(p);
   }
   d = job::decide(j, pods, kNow, true);
-  CHECK(types(d.status) ==
-        std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
   CHECK(d.status["succeeded"] == 3);
   CHECK(d.status["conditions"][1]["reason"] == "CompletionsReached");
   CHECK(d.status["completionTime"] == "2026-11-27T12:00:00Z");
@@ -135,8 +134,8 @@ TEST_CASE("a job completes once every pod is counted", "[job]") {
 }
 
 TEST_CASE("the terminal condition waits for pods to terminate", "[job]") {
-  json j = makeJob({{"parallelism", 2}, {"completions", 1}},
-                   {{"startTime", "2026-11-27T11:00:00Z"}});
+  json j =
+      makeJob({{"parallelism", 2}, {"completions", 1}}, {{"startTime", "2026-11-27T11:00:00Z"}});
   job::Decision d =
       job::decide(j, {makePod("a", "Succeeded"), makePod("b", "Running")}, kNow, true);
   CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True"});
@@ -153,10 +152,8 @@ TEST_CASE("the terminal condition waits for pods to terminate", "[job]") {
   CHECK(d.status["uncountedTerminatedPods"] == json{{"failed", {"b-uid"}}});
   CHECK(d.podsToUntrack.size() == 1);
   j["status"] = d.status;
-  d = job::decide(j, {untracked(makePod("a", "Succeeded"))}, kNow + std::chrono::seconds(5),
-                  true);
-  CHECK(types(d.status) ==
-        std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+  d = job::decide(j, {untracked(makePod("a", "Succeeded"))}, kNow + std::chrono::seconds(5), true);
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
   // The deleted pod was running: it counts as failed.
   CHECK(d.status["failed"] == 1);
   CHECK(d.status["succeeded"] == 1);
@@ -223,8 +220,8 @@ TEST_CASE("a suspended job keeps no pods and resumes with a new start time", "[j
 TEST_CASE("an indexed job creates the missing indexes", "[job]") {
   json j = makeJob({{"parallelism", 2}, {"completions", 5}, {"completionMode", "Indexed"}},
                    {{"startTime", "2026-11-27T11:00:00Z"}, {"completedIndexes", "0"}});
-  job::Decision d = job::decide(j, {makePod("a", "Succeeded", 2), makePod("b", "Running", 1)},
-                                kNow, true);
+  job::Decision d =
+      job::decide(j, {makePod("a", "Succeeded", 2), makePod("b", "Running", 1)}, kNow, true);
   CHECK(d.createIndexes == std::vector<int64_t>{3});
   CHECK(d.status["completedIndexes"] == "0,2");
   CHECK(d.status["succeeded"] == 1);  // index 2 is counted once its finalizer is off
@@ -240,8 +237,7 @@ TEST_CASE("an indexed job creates the missing indexes", "[job]") {
   d = job::decide(j, pods, kNow, true);
   CHECK(d.status["succeeded"] == 5);
   CHECK(d.status["completedIndexes"] == "0-4");
-  CHECK(types(d.status) ==
-        std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
 }
 
 TEST_CASE("pods from the template carry the job's marks", "[job]") {
@@ -268,8 +264,8 @@ TEST_CASE("pods from the template carry the job's marks", "[job]") {
 TEST_CASE("finished jobs expire their TTL after the terminal condition", "[job]") {
   json j = makeJob({{"ttlSecondsAfterFinished", 100}});
   CHECK_FALSE(ttlExpiry(j));
-  j["status"]["conditions"] = {{{"type", "Complete"}, {"status", "True"},
-                                {"lastTransitionTime", "2026-11-27T12:00:00Z"}}};
+  j["status"]["conditions"] = {
+      {{"type", "Complete"}, {"status", "True"}, {"lastTransitionTime", "2026-11-27T12:00:00Z"}}};
   REQUIRE(ttlExpiry(j));
   CHECK(*ttlExpiry(j) == kNow + std::chrono::seconds(100));
   j["spec"].erase("ttlSecondsAfterFinished");
