@@ -271,3 +271,43 @@ TEST_CASE("finished jobs expire their TTL after the terminal condition", "[job]"
   j["spec"].erase("ttlSecondsAfterFinished");
   CHECK_FALSE(ttlExpiry(j));
 }
+
+TEST_CASE("restarts of OnFailure pods count toward the backoff limit", "[job]") {
+  json j = makeJob({{"parallelism", 1}, {"completions", 1}, {"backoffLimit", 2}},
+                   {{"startTime", "2026-11-27T11:00:00Z"}});
+  j["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure";
+  json pod = makePod("a", "Running");
+  pod["status"]["containerStatuses"] = {{{"restartCount", 1}}};
+  CHECK(types(job::decide(j, {pod}, kNow, true).status).empty());
+  pod["status"]["containerStatuses"][0]["restartCount"] = 2;
+  job::Decision d = job::decide(j, {pod}, kNow, true);
+  CHECK(types(d.status) == std::vector<std::string>{"FailureTarget=True"});
+  CHECK(d.status["conditions"][0]["reason"] == "BackoffLimitExceeded");
+  CHECK(d.podsToDelete.size() == 1);
+}
+
+TEST_CASE("a work-queue job completes when one pod succeeded and none runs", "[job]") {
+  json j = makeJob({{"parallelism", 3}}, {{"startTime", "2026-11-27T11:00:00Z"}});
+  CHECK(job::decide(j, {}, kNow, true).createCount == 3);
+  // One succeeded: no more pods, the running ones finish on their own.
+  job::Decision d =
+      job::decide(j, {makePod("a", "Succeeded"), makePod("b", "Running")}, kNow, true);
+  CHECK(d.createCount == 0);
+  CHECK(d.podsToDelete.empty());
+  CHECK(types(d.status).empty());
+  j["status"]["succeeded"] = 2;  // both counted
+  d = job::decide(j, {untracked(makePod("a", "Succeeded")), untracked(makePod("b", "Succeeded"))},
+                  kNow, true);
+  CHECK(types(d.status) == std::vector<std::string>{"SuccessCriteriaMet=True", "Complete=True"});
+}
+
+TEST_CASE("lowering parallelism deletes the surplus, pods not ready first", "[job]") {
+  json j =
+      makeJob({{"parallelism", 1}, {"completions", 5}}, {{"startTime", "2026-11-27T11:00:00Z"}});
+  job::Decision d = job::decide(
+      j, {makePod("ready", "Running", -1, true), makePod("starting", "Running")}, kNow, true);
+  REQUIRE(d.podsToDelete.size() == 1);
+  CHECK(d.podsToDelete[0]["metadata"]["name"] == "starting");
+  CHECK(d.status["active"] == 1);
+  CHECK(d.status["terminating"] == 1);
+}
