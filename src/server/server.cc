@@ -28,6 +28,7 @@
 #include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
+#include "controllers/job/batch_controllers.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
@@ -224,7 +225,8 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
 Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
-      "garbagecollector", "replicaset",     "deployment", "daemonset"};
+      "garbagecollector", "replicaset",     "deployment", "daemonset", "job",
+      "cronjob",          "ttl-after-finished"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -287,6 +289,12 @@ class ControlPlane {
         daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
         daemonSets_->start();
       }
+      if (on("job") || on("cronjob") || on("ttl-after-finished")) {
+        batch_ = std::make_unique<controllers::BatchControllers>(
+            c, controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
+                                                      on("ttl-after-finished")});
+        batch_->start();
+      }
     }
     if (!o.disableScheduler) {
       schedulerClient_ = componentClient(api, "system:kube-scheduler", "tug-scheduler");
@@ -301,6 +309,7 @@ class ControlPlane {
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
   std::unique_ptr<controllers::DaemonSetController> daemonSets_;
+  std::unique_ptr<controllers::BatchControllers> batch_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;

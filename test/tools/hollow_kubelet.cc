@@ -1,6 +1,8 @@
 #include "hollow_kubelet.h"
 
+#include <ctime>
 #include <iostream>
+#include <optional>
 
 namespace tug::hollow {
 namespace {
@@ -45,6 +47,38 @@ bool reportedRunning(const json& pod) {
 bool finished(const json& pod) {
   std::string phase = pod.value("status", json::object()).value("phase", "");
   return phase == "Succeeded" || phase == "Failed";
+}
+
+// A pod annotated hollow.tug.dev/exit-after-seconds: "N" finishes N seconds after its start:
+// Succeeded, or Failed when hollow.tug.dev/exit-code is not "0" (whatever its restartPolicy).
+constexpr const char* kExitAfter = "hollow.tug.dev/exit-after-seconds";
+constexpr const char* kExitCode = "hollow.tug.dev/exit-code";
+
+std::optional<int> annotationInt(const json& pod, const char* key) {
+  const json meta = pod.value("metadata", json::object());
+  const json annotations = meta.value("annotations", json::object());
+  auto it = annotations.find(key);
+  if (it == annotations.end() || !it->is_string()) {
+    return std::nullopt;
+  }
+  try {
+    return std::stoi(it->get<std::string>());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// How long until a running pod's containers exit, when the pod asks for that.
+std::optional<std::chrono::milliseconds> untilExit(const json& pod, TimePoint now) {
+  auto after = annotationInt(pod, kExitAfter);
+  const std::string start = pod.value("status", json::object()).value("startTime", "");
+  std::tm tm{};
+  if (!after || strptime(start.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
+    return std::nullopt;
+  }
+  TimePoint due = std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::seconds(*after);
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
 }
 
 }  // namespace
@@ -250,7 +284,8 @@ void Fleet::podChanged(const json& pod) {
       return;
     }
   }
-  if (deleting(pod) || (!reportedRunning(pod) && !finished(pod))) {
+  if (deleting(pod) || (!reportedRunning(pod) && !finished(pod)) ||
+      (reportedRunning(pod) && annotationInt(pod, kExitAfter))) {
     queue_.add(client::keyOf(metaOf(pod, "namespace"), metaOf(pod, "name")));
   }
 }
@@ -300,8 +335,23 @@ Status Fleet::handlePod(const std::string& key) {
     auto r = client_.remove(kPods, ns, name, options);
     return r.ok() || r.status().code() == Code::kConflict ? Status::ok() : r.status();
   }
-  if (reportedRunning(*pod) || finished(*pod)) {
+  if (finished(*pod)) {
     return Status::ok();
+  }
+  const TimePoint now = std::chrono::system_clock::now();
+  if (reportedRunning(*pod)) {
+    auto wait = untilExit(*pod, now);
+    if (!wait) {
+      return Status::ok();
+    }
+    if (wait->count() > 0) {
+      queue_.addAfter(key, *wait);
+      return Status::ok();
+    }
+    json patch = {{"status", finishedPodStatus(*pod, annotationInt(*pod, kExitCode).value_or(0),
+                                               now)}};
+    return client_.patch(kPods, ns, name, client::PatchType::kMerge, patch.dump(), "status")
+        .status();
   }
   json patch = {{"status", runningPodStatus(*pod, hostIp, ip, std::chrono::system_clock::now())}};
   auto r = client_.patch(kPods, ns, name, client::PatchType::kMerge, patch.dump(), "status");

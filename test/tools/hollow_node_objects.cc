@@ -205,4 +205,38 @@ json runningPodStatus(const json& pod, const std::string& hostIp, const std::str
   return status;
 }
 
+json finishedPodStatus(const json& pod, int exitCode, TimePoint now) {
+  const std::string t = formatTime(now);
+  json status = pod.value("status", json::object());
+  const std::string started = status.value("startTime", t);
+  json conditions = json::array();
+  for (json c : status.value("conditions", json::array())) {
+    const std::string type = c.value("type", "");
+    if (type == "Ready" || type == "ContainersReady" || type == "PodReadyToStartContainers") {
+      c["status"] = "False";
+      c["lastTransitionTime"] = t;
+      if (type != "PodReadyToStartContainers") {
+        c["reason"] = "PodCompleted";
+      }
+    }
+    conditions.push_back(c);
+  }
+  json containers = json::array();
+  for (json c : status.value("containerStatuses", json::array())) {
+    c["ready"] = false;
+    c["started"] = false;
+    c["state"] = {{"terminated",
+                   {{"exitCode", exitCode},
+                    {"reason", exitCode == 0 ? "Completed" : "Error"},
+                    {"startedAt", started},
+                    {"finishedAt", t},
+                    {"containerID", c.value("containerID", "")}}}};
+    containers.push_back(c);
+  }
+  status["phase"] = exitCode == 0 ? "Succeeded" : "Failed";
+  status["conditions"] = conditions;
+  status["containerStatuses"] = containers;
+  return status;
+}
+
 }  // namespace tug::hollow

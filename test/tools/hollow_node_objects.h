@@ -44,4 +44,9 @@ std::string formatTime(TimePoint t);
 json runningPodStatus(const json& pod, const std::string& hostIp, const std::string& podIp,
                       TimePoint now);
 
+// The status of a pod whose containers all exited with `exitCode` at `now`: Succeeded (0) or
+// Failed, Ready and ContainersReady False (reason PodCompleted), and each container
+// terminated (reason Completed or Error) since the pod's start.
+json finishedPodStatus(const json& pod, int exitCode, TimePoint now);
+
 }  // namespace tug::hollow

@@ -5,6 +5,9 @@
 //   hollow_nodes --kubeconfig FILE [--nodes N] [--prefix P] [options]
 //   hollow_nodes --server https://127.0.0.1:6443 --ca CA --cert CERT --key KEY [...]
 //
+// A pod annotated hollow.tug.dev/exit-after-seconds: "N" finishes N seconds after it started
+// (Succeeded, or Failed when hollow.tug.dev/exit-code is not "0"), so Jobs can complete.
+//
 // Prints "ready <n>" on stdout once every node is registered and the pod cache is filled.
 // Reads commands from stdin, one a line, and answers each on stdout:
 //   stop <node>    the node's kubelet goes silent (no lease, no status, pods left alone)
@@ -40,7 +43,11 @@ struct Args {
             << "usage: hollow_nodes (--kubeconfig FILE | --server URL --ca FILE --cert FILE "
                "--key FILE)\n"
                "       [--nodes N] [--prefix NAME] [--cpu Q] [--memory Q] [--max-pods N]\n"
-               "       [--lease-interval-ms MS] [--status-interval-ms MS] [--workers N]\n";
+               "       [--lease-interval-ms MS] [--status-interval-ms MS] [--workers N]\n"
+               "A bound pod becomes Running and Ready. One annotated\n"
+               "hollow.tug.dev/exit-after-seconds: \"N\" then finishes N seconds after its start:\n"
+               "Succeeded, or Failed when hollow.tug.dev/exit-code is not \"0\", with each\n"
+               "container terminated with that exit code.\n";
   std::exit(2);
 }
 

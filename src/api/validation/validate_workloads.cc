@@ -1,7 +1,10 @@
 // apps and batch kinds (upstream pkg/apis/apps/validation and pkg/apis/batch/validation).
+#include <strings.h>
+
 #include <cctype>
 
 #include "api/validation/validate_kinds.h"
+#include "common/cron_schedule.h"
 
 namespace tug::api::validation {
 namespace {
@@ -309,41 +312,40 @@ ErrorList validateJobUpdate(const Json& obj, const Json& old) {
   return errs;
 }
 
-// Five space-separated fields, or one of the @-macros; each field made of digits, names, '*',
-// '?', ',', '-' and '/'. Upstream's cron parser checks ranges as well.
+// The schedule must parse as upstream's cron parser reads it, and a time zone belongs in
+// spec.timeZone, not in a TZ= or CRON_TZ= prefix.
 ErrorList validateSchedule(const Json& spec, const Path& p) {
   const std::string schedule = stringField(spec, "schedule");
   if (schedule.empty()) {
     return {required(p)};
   }
-  if (schedule[0] == '@') {
-    for (const char* macro : {"@yearly", "@annually", "@monthly", "@weekly", "@daily",
-                              "@midnight", "@hourly"}) {
-      if (schedule == macro) {
-        return {};
-      }
-    }
-    if (schedule.rfind("@every ", 0) == 0) {
-      return {};
-    }
-    return {invalid(p, schedule, "unrecognized descriptor: " + schedule)};
+  ErrorList errs;
+  if (auto parsed = cron::parse(schedule); !parsed.ok()) {
+    errs.push_back(invalid(p, schedule, parsed.status().message()));
   }
-  size_t fields = 0;
-  bool inField = false;
-  for (char c : schedule) {
-    bool space = c == ' ' || c == '\t';
-    if (!space && !inField) {
-      ++fields;
-    }
-    inField = !space;
-    if (!space && !std::isalnum(static_cast<unsigned char>(c)) &&
-        std::string_view("*?,-/").find(c) == std::string_view::npos) {
-      return {invalid(p, schedule, "unrecognized characters in schedule")};
-    }
+  if (schedule.find("TZ") != std::string::npos) {
+    errs.push_back(
+        invalid(p, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"));
   }
-  if (fields != 5) {
-    return {invalid(p, schedule, "expected exactly 5 fields, found " + std::to_string(fields) +
-                                     ": " + schedule)};
+  return errs;
+}
+
+ErrorList validateTimeZone(const Json& spec, const Path& p) {
+  const Json* zone = field(spec, "timeZone");
+  if (zone == nullptr || zone->is_null() || !zone->is_string()) {
+    return {};
+  }
+  const std::string name = zone->get<std::string>();
+  if (name.empty()) {
+    return {invalid(p, name, "timeZone must be nil or non-empty string")};
+  }
+  if (name.size() == 5 && strcasecmp(name.c_str(), "local") == 0) {
+    return {invalid(p, name,
+                    "timeZone must be an explicit time zone as defined in "
+                    "https://www.iana.org/time-zones")};
+  }
+  if (auto loaded = TimeZone::load(name); !loaded.ok()) {
+    return {invalid(p, name, loaded.status().message())};
   }
   return {};
 }
@@ -359,6 +361,7 @@ ErrorList validateCronJob(const Json& obj) {
     errs.push_back(invalid(Path("metadata").child("name"), name, maxLenError(52)));
   }
   append(errs, validateSchedule(spec, p.child("schedule")));
+  append(errs, validateTimeZone(spec, p.child("timeZone")));
   append(errs, oneOf(spec, "concurrencyPolicy", p.child("concurrencyPolicy"),
                      {"Allow", "Forbid", "Replace"}, true));
   for (const char* n : {"startingDeadlineSeconds", "successfulJobsHistoryLimit",

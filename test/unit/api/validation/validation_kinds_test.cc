@@ -99,6 +99,29 @@ TEST_CASE("Job and CronJob", "[validation][batch]") {
   cj["spec"].erase("schedule");
   cj["spec"]["concurrencyPolicy"] = "Forbid";
   CHECK(createErrors("batch", "CronJob", cj) == Messages{"spec.schedule: Required value"});
+  cj["spec"]["schedule"] = "0 25 * * *";
+  CHECK(createErrors("batch", "CronJob", cj) ==
+        Messages{"spec.schedule: Invalid value: \"0 25 * * *\": end of range (25) above maximum "
+                 "(23): 25"});
+  // Time zones belong in spec.timeZone, which must name a zone of the tz database.
+  cj["spec"]["schedule"] = "CRON_TZ=UTC 0 9 * * *";
+  CHECK(createErrors("batch", "CronJob", cj) ==
+        Messages{"spec.schedule: Invalid value: \"CRON_TZ=UTC 0 9 * * *\": cannot use TZ or "
+                 "CRON_TZ in schedule, use timeZone field instead"});
+  cj["spec"]["schedule"] = "@weekly";
+  cj["spec"]["timeZone"] = "America/New_York";
+  CHECK(createErrors("batch", "CronJob", cj).empty());
+  cj["spec"]["timeZone"] = "America/Nowhere";
+  CHECK(createErrors("batch", "CronJob", cj) ==
+        Messages{"spec.timeZone: Invalid value: \"America/Nowhere\": unknown time zone "
+                 "America/Nowhere"});
+  cj["spec"]["timeZone"] = "Local";
+  CHECK(createErrors("batch", "CronJob", cj) ==
+        Messages{"spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time "
+                 "zone as defined in https://www.iana.org/time-zones"});
+  cj["spec"]["timeZone"] = "";
+  CHECK(createErrors("batch", "CronJob", cj) ==
+        Messages{"spec.timeZone: Invalid value: \"\": timeZone must be nil or non-empty string"});
 }
 
 TEST_CASE("Service ports, types and cluster IPs", "[validation][service]") {
