@@ -6,8 +6,11 @@ WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled
     : pods_(client, client::Resource{"", "v1", "pods", true}),
       replicaSets_(client, client::Resource{"apps", "v1", "replicasets", true}),
       deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
+      statefulSets_(client, client::Resource{"apps", "v1", "statefulsets", true}),
+      controllerRevisions_(client, client::Resource{"apps", "v1", "controllerrevisions", true}),
       replicaSetController_(client, pods_, replicaSets_),
       deploymentController_(client, pods_, replicaSets_, deployments_),
+      statefulSetController_(client, pods_, statefulSets_, controllerRevisions_),
       enabled_(enabled) {}
 
 WorkloadControllers::~WorkloadControllers() { stop(); }
@@ -17,6 +20,11 @@ void WorkloadControllers::start() {
   pods_.start();
   replicaSets_.start();
   deployments_.start();
+  if (enabled_.statefulSets) {
+    statefulSets_.start();
+    controllerRevisions_.start();
+    statefulSetController_.start();
+  }
   if (enabled_.replicaSets) {
     replicaSetController_.start();
   }
@@ -31,6 +39,9 @@ void WorkloadControllers::stop() {
   }
   started_ = false;
   deploymentController_.stop();
+  statefulSetController_.stop();
+  controllerRevisions_.stop();
+  statefulSets_.stop();
   replicaSetController_.stop();
   deployments_.stop();
   replicaSets_.stop();
