@@ -23,8 +23,9 @@ std::string revisionHash(const json& data, int64_t collisionCount);
 // "<parent>-<hash>", the parent cut to 223 characters so the name fits.
 std::string revisionName(const std::string& parent, const std::string& hash);
 
-// A new ControllerRevision of `set`: labels from the template plus the hash label, a controller
-// reference, the data and `number`, named after the hash with `collisionCount`.
+// A new ControllerRevision of `set`: labels from the template plus the hash label, the set's
+// annotations, a controller reference, the data and `number`, named after the hash with
+// `collisionCount`.
 json newRevision(const json& set, int64_t number, int64_t collisionCount);
 
 int64_t revisionNumber(const json& revision);

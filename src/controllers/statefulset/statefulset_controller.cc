@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/log.h"
+#include "controllers/statefulset/claim_retention.h"
 #include "controllers/statefulset/revisions.h"
 #include "controllers/statefulset/stateful_pods.h"
 #include "controllers/workload/batch.h"
@@ -52,11 +53,13 @@ bool sameControllerRef(const json* a, const json* b) {
 
 StatefulSetController::StatefulSetController(client::Client& client, client::Informer& pods,
                                              client::Informer& statefulSets,
-                                             client::Informer& revisions, Options options)
+                                             client::Informer& revisions, client::Informer& claims,
+                                             Options options)
     : client_(client),
       pods_(pods),
       statefulSets_(statefulSets),
       revisions_(revisions),
+      claims_(claims),
       options_(options),
       events_(client, client::EventSource{"statefulset-controller", ""}) {
   statefulSets_.addHandlers(client::EventHandlers{
@@ -67,6 +70,10 @@ StatefulSetController::StatefulSetController(client::Client& client, client::Inf
       [this](const json& pod) { podAdded(pod); },
       [this](const json& old, const json& now) { podUpdated(old, now); },
       [this](const json& pod) { podDeleted(pod); }});
+  // A pod waiting for the garbage collector to remove a claim of an earlier pod goes on once
+  // the claim is gone. (Claims carry their set's matchLabels.)
+  claims_.addHandlers(client::EventHandlers{
+      nullptr, nullptr, [this](const json& claim) { enqueueMatching(claim); }});
 }
 
 StatefulSetController::~StatefulSetController() { stop(); }
@@ -101,9 +108,9 @@ std::optional<json> StatefulSetController::resolve(const std::string& ns, const 
   return set;
 }
 
-void StatefulSetController::enqueueMatching(const json& pod) {
-  json labels = labelsOf(pod);
-  for (const json& set : statefulSets_.list(namespaceOf(pod))) {
+void StatefulSetController::enqueueMatching(const json& obj) {
+  json labels = labelsOf(obj);
+  for (const json& set : statefulSets_.list(namespaceOf(obj))) {
     json selector = selectorOf(set);
     if (!selectorIsEmpty(selector) && selectorMatches(selector, labels)) {
       queue_.add(keyOf(set));
@@ -180,7 +187,10 @@ Status StatefulSetController::sync(const std::string& key) {
     return revs.status();
   }
   SyncPlan plan = planSync(*set, revs->current, revs->update, revs->collisionCount, *pods,
-                           std::chrono::system_clock::now());
+                           std::chrono::system_clock::now(),
+                           [this, &ns = ns](const std::string& claim) {
+                             return claims_.get(ns, claim);
+                           });
   Status ran = run(*set, plan);
   Status written = writeStatus(*set, plan.status);
   Status truncated = truncateHistory(*set, *revs, *pods, plan.status);
@@ -393,6 +403,8 @@ Status StatefulSetController::perform(const json& set, const PodAction& action) 
       return createClaims(set, action.pod);
     case PodStep::kUpdate:
       return updatePod(set, action.pod);
+    case PodStep::kFixClaims:
+      return fixClaims(set, action.pod);
     case PodStep::kDelete:
       TUG_LOG(kDebug, kLog) << "statefulset " << keyOf(set) << ": deleting " << nameOf(action.pod)
                             << " (" << action.why << ")";
@@ -445,6 +457,13 @@ Status StatefulSetController::createPod(const json& set, const json& pod) {
     return created.status();  // the cache is behind; the next sync sees the pod
   }
   Status s = created.ok() ? Status::ok() : created.status();
+  if (s.isOk()) {
+    // Owner references as the retention policy asks, now that the pod has its uid.
+    if (Status fixed = fixClaims(set, *created); !fixed.isOk()) {
+      podEvent(set, "update", pod, fixed);
+      return fixed;
+    }
+  }
   podEvent(set, "create", pod, s);
   return s;
 }
@@ -455,7 +474,7 @@ Status StatefulSetController::updatePod(const json& set, const json& pod) {
     return s;
   }
   auto updated = client_.update(kPods, namespaceOf(set), pod);
-  Status s = updated.ok() ? Status::ok() : updated.status();
+  Status s = updated.ok() ? fixClaims(set, *updated) : updated.status();
   if (s.code() != Code::kConflict) {
     podEvent(set, "update", pod, s);
   }
@@ -470,6 +489,28 @@ Status StatefulSetController::deletePod(const json& set, const json& pod) {
   Status s = r.ok() ? Status::ok() : r.status();
   podEvent(set, "delete", pod, s);
   return s;
+}
+
+Status StatefulSetController::fixClaims(const json& set, const json& pod) {
+  for (const json& wanted : claimsFor(set, ordinalOf(pod))) {
+    auto claim = client_.get(kClaims, namespaceOf(set), nameOf(wanted));
+    if (!claim.ok()) {
+      if (claim.status().code() == Code::kNotFound) {
+        continue;  // created later, with its owners then
+      }
+      return claim.status();
+    }
+    if (claimOwnersUpToDate(*claim, set, pod)) {
+      continue;
+    }
+    auto updated = client_.update(kClaims, namespaceOf(set), withPolicyOwners(*claim, set, pod));
+    if (!updated.ok()) {
+      return Status(updated.status().code(), "could not update claim " + nameOf(wanted) +
+                                                 " for delete policy ownerRefs: " +
+                                                 updated.status().message());
+    }
+  }
+  return Status::ok();
 }
 
 void StatefulSetController::podEvent(const json& set, const std::string& verb, const json& pod,

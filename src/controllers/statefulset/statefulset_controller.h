@@ -32,10 +32,11 @@ class StatefulSetController {
   // controller has registered its handlers, and stops them after stop().
   StatefulSetController(client::Client& client, client::Informer& pods,
                         client::Informer& statefulSets, client::Informer& revisions,
-                        Options options);
+                        client::Informer& claims, Options options);
   StatefulSetController(client::Client& client, client::Informer& pods,
-                        client::Informer& statefulSets, client::Informer& revisions)
-      : StatefulSetController(client, pods, statefulSets, revisions, Options()) {}
+                        client::Informer& statefulSets, client::Informer& revisions,
+                        client::Informer& claims)
+      : StatefulSetController(client, pods, statefulSets, revisions, claims, Options()) {}
   ~StatefulSetController();
 
   void start();
@@ -55,7 +56,8 @@ class StatefulSetController {
   void podUpdated(const json& old, const json& now);
   void podDeleted(const json& pod);
   std::optional<json> resolve(const std::string& ns, const json& ref) const;
-  void enqueueMatching(const json& pod);
+  // Enqueues the sets in obj's namespace whose selector matches its labels.
+  void enqueueMatching(const json& obj);
 
   Result<bool> canAdopt(const json& set);
   Result<std::vector<json>> claimPods(const json& set);
@@ -71,6 +73,7 @@ class StatefulSetController {
   Status createPod(const json& set, const json& pod);
   Status updatePod(const json& set, const json& pod);
   Status deletePod(const json& set, const json& pod);
+  Status fixClaims(const json& set, const json& pod);
   Status writeStatus(const json& set, json status);
   void podEvent(const json& set, const std::string& verb, const json& pod, const Status& s);
 
@@ -78,6 +81,7 @@ class StatefulSetController {
   client::Informer& pods_;
   client::Informer& statefulSets_;
   client::Informer& revisions_;
+  client::Informer& claims_;
   const Options options_;
   client::WorkQueue queue_;
   client::EventRecorder events_;

@@ -61,7 +61,7 @@ json renderStatus(const json& set, Counts c, const std::string& current, const s
 
 // Step 1 for one replica. Returns true when an ordered plan must end here.
 bool planReplica(const json& updateSet, bool ordered, const json& pod, int64_t minReady,
-                 TimePoint now, std::vector<PodAction>& out) {
+                 TimePoint now, const ClaimLookup& claims, std::vector<PodAction>& out) {
   if (isFailedOrSucceeded(pod)) {
     if (!isTerminating(pod)) {
       out.push_back({PodStep::kDelete, pod, "failed"});
@@ -69,6 +69,9 @@ bool planReplica(const json& updateSet, bool ordered, const json& pod, int64_t m
     return true;
   }
   if (!isCreated(pod)) {
+    if (claims && podClaimIsStale(updateSet, pod, claims)) {
+      return true;
+    }
     out.push_back({PodStep::kCreate, pod, ""});
     return ordered;
   }
@@ -86,6 +89,8 @@ bool planReplica(const json& updateSet, bool ordered, const json& pod, int64_t m
       updateStorage(updateSet, fixed);
     }
     out.push_back({PodStep::kUpdate, std::move(fixed), ""});
+  } else if (claims && !claimsMatchPolicy(updateSet, pod, claims)) {
+    out.push_back({PodStep::kFixClaims, pod, ""});
   }
   return false;
 }
@@ -109,7 +114,8 @@ json versionedPod(const json& currentSet, const json& updateSet, const std::stri
 }
 
 SyncPlan planSync(const json& set, const json& current, const json& update,
-                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now) {
+                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now,
+                  const ClaimLookup& claims) {
   const json currentSet = applyRevision(set, current);
   const json updateSet = applyRevision(set, update);
   const std::string currentName = nameOf(current), updateName = nameOf(update);
@@ -166,11 +172,20 @@ SyncPlan planSync(const json& set, const json& current, const json& update,
 
   std::vector<PodAction>& forReplicas = plan.phases.emplace_back();
   for (const json& pod : replicas) {
-    if (planReplica(updateSet, plan.ordered, pod, minReady, now, forReplicas) && plan.ordered) {
+    if (planReplica(updateSet, plan.ordered, pod, minReady, now, claims, forReplicas) &&
+        plan.ordered) {
       return finish();
     }
   }
 
+  if (claims) {
+    std::vector<PodAction>& fixes = plan.phases.emplace_back();
+    for (const json& pod : condemned) {
+      if (!claimsMatchPolicy(updateSet, pod, claims)) {
+        fixes.push_back({PodStep::kFixClaims, pod, ""});
+      }
+    }
+  }
   std::vector<PodAction>& scaleDown = plan.phases.emplace_back();
   for (const json& pod : condemned) {
     if (isTerminating(pod)) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "controllers/statefulset/claim_retention.h"
 #include "controllers/workload/object_helpers.h"
 
 // What one sync of a StatefulSet does, decided on plain objects (upstream's
@@ -19,12 +20,16 @@
 //  3. RollingUpdate: the highest replica with ordinal index >= partition not at the update
 //     revision is deleted (to come back at it); the plan waits while a pod above is unavailable.
 //     OnDelete stops after step 2.
+// With a claim lookup, claims whose owner references disagree with the retention policy are
+// fixed (replicas in step 1, condemned pods before step 2), and a pod whose claim still names
+// an earlier pod as owner is not created until the garbage collector removed that claim.
 namespace tug::controllers::statefulset {
 
 enum class PodStep {
   kCreate,        // create the pod's missing claims, then the pod
   kCreateClaims,  // create the pod's missing claims (a Pending pod)
   kUpdate,        // write the pod with its identity and volumes fixed
+  kFixClaims,     // set the owner references of the pod's claims as the retention policy asks
   kDelete,
 };
 
@@ -46,9 +51,11 @@ struct SyncPlan {
 };
 
 // `current` and `update` are the ControllerRevisions of status.currentRevision and of the set's
-// template now; `pods` those the set owns.
+// template now; `pods` those the set owns; `claims` finds the claims (none: the retention
+// policy is not looked at).
 SyncPlan planSync(const json& set, const json& current, const json& update,
-                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now);
+                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now,
+                  const ClaimLookup& claims = {});
 
 // The pod `ordinal` is created from: the current revision's template below the partition, the
 // update revision's from it on (as upstream's newVersionedStatefulSetPod).

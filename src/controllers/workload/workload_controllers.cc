@@ -8,9 +8,10 @@ WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled
       deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
       statefulSets_(client, client::Resource{"apps", "v1", "statefulsets", true}),
       controllerRevisions_(client, client::Resource{"apps", "v1", "controllerrevisions", true}),
+      claims_(client, client::Resource{"", "v1", "persistentvolumeclaims", true}),
       replicaSetController_(client, pods_, replicaSets_),
       deploymentController_(client, pods_, replicaSets_, deployments_),
-      statefulSetController_(client, pods_, statefulSets_, controllerRevisions_),
+      statefulSetController_(client, pods_, statefulSets_, controllerRevisions_, claims_),
       enabled_(enabled) {}
 
 WorkloadControllers::~WorkloadControllers() { stop(); }
@@ -23,6 +24,7 @@ void WorkloadControllers::start() {
   if (enabled_.statefulSets) {
     statefulSets_.start();
     controllerRevisions_.start();
+    claims_.start();
     statefulSetController_.start();
   }
   if (enabled_.replicaSets) {
@@ -40,6 +42,7 @@ void WorkloadControllers::stop() {
   started_ = false;
   deploymentController_.stop();
   statefulSetController_.stop();
+  claims_.stop();
   controllerRevisions_.stop();
   statefulSets_.stop();
   replicaSetController_.stop();

@@ -9,7 +9,8 @@
 #include "controllers/statefulset/statefulset_controller.h"
 
 // The ReplicaSet, Deployment and StatefulSet controllers with the informers they share (pods,
-// ReplicaSets, Deployments, StatefulSets, ControllerRevisions): one watch and one cache of each.
+// ReplicaSets, Deployments, StatefulSets, ControllerRevisions, PersistentVolumeClaims): one watch
+// and one cache of each.
 namespace tug::controllers {
 
 class WorkloadControllers {
@@ -28,7 +29,7 @@ class WorkloadControllers {
 
  private:
   client::Informer pods_, replicaSets_, deployments_;
-  client::Informer statefulSets_, controllerRevisions_;
+  client::Informer statefulSets_, controllerRevisions_, claims_;
   ReplicaSetController replicaSetController_;
   DeploymentController deploymentController_;
   StatefulSetController statefulSetController_;

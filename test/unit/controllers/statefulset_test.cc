@@ -1,3 +1,5 @@
+#include <map>
+
 #include <catch2/catch.hpp>
 
 #include "controllers/statefulset/revisions.h"
@@ -56,6 +58,7 @@ std::vector<std::string> steps(const SyncPlan& plan) {
   for (const auto& phase : plan.phases) {
     for (const PodAction& a : phase) {
       const char* verb = a.step == PodStep::kCreate         ? "create "
+                         : a.step == PodStep::kFixClaims    ? "owners "
                          : a.step == PodStep::kCreateClaims ? "claims "
                          : a.step == PodStep::kUpdate       ? "update "
                                                             : "delete ";
@@ -340,4 +343,96 @@ TEST_CASE("a set being deleted only reports status", "[statefulset]") {
   CHECK(plan.status["replicas"] == 1);
   CHECK_FALSE(plan.status.contains("readyReplicas"));
   CHECK(plan.status["availableReplicas"] == 0);
+}
+
+namespace {
+
+json withPolicy(json set, const std::string& whenDeleted, const std::string& whenScaled) {
+  set["spec"]["persistentVolumeClaimRetentionPolicy"] = {{"whenDeleted", whenDeleted},
+                                                         {"whenScaled", whenScaled}};
+  return set;
+}
+
+json claimOf(const json& set, int ordinal, json refs = json::array()) {
+  json c = claimsFor(set, ordinal)[0];
+  if (!refs.empty()) {
+    c["metadata"]["ownerReferences"] = std::move(refs);
+  }
+  return c;
+}
+
+std::vector<std::string> ownerKinds(const json& claim) {
+  std::vector<std::string> out;
+  for (const json& ref : claim["metadata"].value("ownerReferences", json::array())) {
+    out.push_back(ref["kind"].get<std::string>() + "/" + ref["name"].get<std::string>() +
+                  (ref.value("controller", false) ? "*" : ""));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("claim owners follow the retention policy", "[statefulset]") {
+  json rev = revisionNamed(statefulSet(2), 1);
+  auto owners = [&](const json& set, int ordinal) {
+    json p = pod(set, ordinal, rev);
+    json fixed = withPolicyOwners(claimOf(set, ordinal), set, p);
+    CHECK(claimOwnersUpToDate(fixed, set, p));
+    return ownerKinds(fixed);
+  };
+  using Kinds = std::vector<std::string>;
+  json retain = withPolicy(statefulSet(2), "Retain", "Retain");
+  CHECK(owners(retain, 1) == Kinds{});
+  CHECK(owners(retain, 3) == Kinds{});
+  json withSet = withPolicy(statefulSet(2), "Delete", "Retain");
+  CHECK(owners(withSet, 1) == Kinds{"StatefulSet/web*"});
+  CHECK(owners(withSet, 3) == Kinds{"StatefulSet/web*"});
+  json onScale = withPolicy(statefulSet(2), "Retain", "Delete");
+  CHECK(owners(onScale, 1) == Kinds{});
+  CHECK(owners(onScale, 3) == Kinds{"Pod/web-3*"});  // condemned: goes with its pod
+  json both = withPolicy(statefulSet(2), "Delete", "Delete");
+  CHECK(owners(both, 1) == Kinds{"StatefulSet/web*"});
+  CHECK(owners(both, 3) == Kinds{"Pod/web-3*"});
+
+  json p = pod(both, 1, rev);
+  CHECK_FALSE(claimOwnersUpToDate(claimOf(both, 1), both, p));
+  // Back to Retain: our references go, others stay.
+  json other = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "x"}, {"uid", "x-uid"}};
+  json owned = claimOf(retain, 1, json::array({newControllerRef(retain, "apps/v1", "StatefulSet"),
+                                               other}));
+  CHECK_FALSE(claimOwnersUpToDate(owned, retain, p));
+  CHECK(ownerKinds(withPolicyOwners(owned, retain, p)) == Kinds{"ConfigMap/x"});
+  // Another controller owns the claim: left alone.
+  json foreign = other;
+  foreign["controller"] = true;
+  CHECK(claimOwnersUpToDate(claimOf(both, 1, json::array({foreign})), both, p));
+  // A reference to an earlier set of that name: the garbage collector's business.
+  json stale = newControllerRef(both, "apps/v1", "StatefulSet");
+  stale["uid"] = "old-uid";
+  CHECK(claimOwnersUpToDate(claimOf(both, 1, json::array({stale})), both, p));
+}
+
+TEST_CASE("claims are fixed and stale ones hold a pod back", "[statefulset]") {
+  json set = withPolicy(statefulSet(1), "Retain", "Delete");
+  json rev = revisionNamed(set, 1);
+  std::map<std::string, json> store;
+  ClaimLookup lookup = [&](const std::string& name) -> std::optional<json> {
+    auto it = store.find(name);
+    return it == store.end() ? std::nullopt : std::optional<json>(it->second);
+  };
+  std::vector<json> pods = {pod(set, 0, rev), pod(set, 1, rev)};
+  store["www-web-0"] = claimOf(set, 0);
+  store["www-web-1"] = claimOf(set, 1);
+  // web-1 is condemned: its claim first gets web-1 as owner, then web-1 goes.
+  CHECK(steps(planSync(set, rev, rev, 0, pods, kNow, lookup)) ==
+        Steps{"owners web-1", "delete web-1"});
+  store["www-web-1"] = withPolicyOwners(store["www-web-1"], set, pods[1]);
+  CHECK(steps(planSync(set, rev, rev, 0, pods, kNow, lookup)) == Steps{"delete web-1"});
+
+  // Scaled up again while the claim still names the deleted web-1: wait for the collector.
+  set["spec"]["replicas"] = 2;
+  pods.pop_back();
+  CHECK(steps(planSync(set, rev, rev, 0, pods, kNow, lookup)).empty());
+  store.erase("www-web-1");
+  CHECK(steps(planSync(set, rev, rev, 0, pods, kNow, lookup)) == Steps{"create web-1"});
 }
