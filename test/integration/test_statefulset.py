@@ -236,6 +236,37 @@ class OrderedReadyTest(StatefulSetTestCase):
         self.wait_until(lambda: not self.set_pods(), "every pod to go")
 
 
+class ClaimRetentionTest(StatefulSetTestCase):
+    def claim_owners(self):
+        return {c["metadata"]["name"]: [(r["kind"], r["name"], r.get("controller"))
+                                        for r in c["metadata"].get("ownerReferences", [])]
+                for c in self.get(CLAIMS)["items"]}
+
+    def test_delete_policies_hand_claims_to_the_garbage_collector(self):
+        manifest = statefulset_manifest(replicas=2)
+        manifest["spec"]["persistentVolumeClaimRetentionPolicy"] = {
+            "whenDeleted": "Delete", "whenScaled": "Delete"}
+        self.apply(manifest)
+        self.rollout_status()
+        owned_by_set = [("StatefulSet", "web", True)]
+        self.wait_until(lambda: self.claim_owners() == {"www-web-0": owned_by_set,
+                                                        "www-web-1": owned_by_set},
+                        "the set to own both claims")
+        # Scaled down: the claim goes with its pod.
+        self.ok("scale", "statefulset/web", "--replicas=1")
+        self.wait_until(lambda: self.claim_owners() == {"www-web-0": owned_by_set},
+                        "www-web-1 to be deleted")
+        self.ok("scale", "statefulset/web", "--replicas=2")
+        self.rollout_status()
+        self.wait_until(lambda: self.claim_owners() == {"www-web-0": owned_by_set,
+                                                        "www-web-1": owned_by_set},
+                        "a new www-web-1 owned by the set")
+        # The set deleted: its claims follow.
+        self.ok("delete", "statefulset", "web")
+        self.wait_until(lambda: not self.get(CLAIMS)["items"] and not self.set_pods(),
+                        "the pods and claims to be deleted")
+
+
 class RollingUpdateTest(StatefulSetTestCase):
     def revision_of(self, pod):
         return pod["metadata"]["labels"]["controller-revision-hash"]
