@@ -372,6 +372,14 @@ class ValidationTest(StatefulSetTestCase):
         self.assertIn("spec.updateStrategy.rollingUpdate.partition",
                       [c["field"] for c in body["details"]["causes"]])
 
+        bad = statefulset_manifest()
+        bad["spec"]["persistentVolumeClaimRetentionPolicy"] = {"whenScaled": "Sometimes"}
+        code, body = self.call("POST", SETS, bad)
+        self.assertEqual(code, 422, body)
+        self.assertEqual([c["field"] for c in body["details"]["causes"]],
+                         ["spec.persistentVolumeClaimRetentionPolicy.whenScaled"])
+        self.assertEqual(body["details"]["causes"][0]["reason"], "FieldValueNotSupported")
+
         # Only some fields of the spec may change.
         self.apply(statefulset_manifest(replicas=1, claims=False))
         s = self.statefulset()
