@@ -236,6 +236,39 @@ class OrderedReadyTest(StatefulSetTestCase):
         self.wait_until(lambda: not self.set_pods(), "every pod to go")
 
 
+class AdoptionTest(StatefulSetTestCase):
+    def test_orphans_are_adopted_and_strays_released(self):
+        code, body = self.call("POST", PODS, {
+            "metadata": {"name": "web-0", "labels": {"app": "web"}},
+            "spec": {"nodeName": "hollow-0", "containers": [{"name": "web", "image": "nginx"}]}})
+        self.assertEqual(code, 201, body)
+        orphan_uid = body["metadata"]["uid"]
+        manifest = statefulset_manifest(replicas=2, claims=False)
+        manifest["spec"]["updateStrategy"] = {"type": "OnDelete"}
+        self.apply(manifest)
+        s = self.statefulset()
+        adopted = self.wait_until(
+            lambda: (lambda p: p if p and p["metadata"].get("ownerReferences") and
+                     "statefulset.kubernetes.io/pod-name" in p["metadata"]["labels"]
+                     else None)(self.set_pods().get("web-0")), "web-0 to be adopted")
+        self.assertEqual(adopted["metadata"]["uid"], orphan_uid)
+        self.assert_controller_ref(adopted, "StatefulSet", s)
+        self.assertEqual(adopted["metadata"]["labels"]["apps.kubernetes.io/pod-index"], "0")
+        self.wait_until(lambda: sorted(self.set_pods()) == ["web-0", "web-1"], "web-1")
+        self.assertIn(("StatefulSet", "web", "Normal", "SuccessfulUpdate",
+                       "update Pod web-0 in StatefulSet web successful"), self.events())
+
+        # A pod of the set whose name is not the set's own is released.
+        stray = self.set_pods()["web-1"]
+        stray["metadata"] = {"name": "other-1", "labels": {"app": "web"},
+                             "ownerReferences": stray["metadata"]["ownerReferences"]}
+        stray.pop("status")
+        code, body = self.call("POST", PODS, stray)
+        self.assertEqual(code, 201, body)
+        self.wait_until(lambda: not self.get(PODS + "/other-1")["metadata"].get(
+            "ownerReferences"), "other-1 to be released")
+
+
 class ClaimRetentionTest(StatefulSetTestCase):
     def claim_owners(self):
         return {c["metadata"]["name"]: [(r["kind"], r["name"], r.get("controller"))
