@@ -193,7 +193,7 @@ Status StatefulSetController::sync(const std::string& key) {
                            });
   Status ran = run(*set, plan);
   Status written = writeStatus(*set, plan.status);
-  Status truncated = truncateHistory(*set, *revs, *pods, plan.status);
+  Status truncated = truncateHistory(*set, *revs, *pods);
   const int64_t minReady = minReadySeconds(*set);
   if (minReady > 0 && intAt(plan.status, {"availableReplicas"}) != specReplicas(*set)) {
     queue_.addAfter(key, std::chrono::seconds(minReady));
@@ -317,6 +317,10 @@ Result<StatefulSetController::Revisions> StatefulSetController::revisionsOf(
         return fresh.status();
       }
       bumped = *fresh;
+      if (revisionNumber(bumped) == revisionNumber(candidate)) {
+        out.update = bumped;  // renumbered already (a sync on an older cache)
+        break;
+      }
     }
   } else {
     auto created = createRevision(set, std::move(candidate), out.collisionCount);
@@ -361,9 +365,7 @@ Result<json> StatefulSetController::createRevision(const json& set, json revisio
 }
 
 Status StatefulSetController::truncateHistory(const json& set, const Revisions& revisions,
-                                              const std::vector<json>& pods,
-                                              const json& status) {
-  (void)status;
+                                              const std::vector<json>& pods) {
   for (const std::string& name : revisionsToTruncate(set, revisions.all, pods,
                                                      nameOf(revisions.current),
                                                      nameOf(revisions.update))) {

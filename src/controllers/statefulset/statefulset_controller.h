@@ -65,7 +65,7 @@ class StatefulSetController {
   Result<Revisions> revisionsOf(const json& set, std::vector<json> revisions);
   Result<json> createRevision(const json& set, json revision, int64_t& collisionCount);
   Status truncateHistory(const json& set, const Revisions& revisions,
-                         const std::vector<json>& pods, const json& status);
+                         const std::vector<json>& pods);
 
   Status run(const json& set, const statefulset::SyncPlan& plan);
   Status perform(const json& set, const statefulset::PodAction& action);
