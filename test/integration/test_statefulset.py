@@ -342,6 +342,9 @@ class RollingUpdateTest(StatefulSetTestCase):
         revisions = sorted((r["revision"], r["metadata"]["name"])
                            for r in self.get(REVISIONS)["items"])
         self.assertEqual(revisions, [(1, first), (2, update)])
+        table = self.ok("get", "controllerrevisions")
+        self.assertRegex(table, r"NAME\s+CONTROLLER\s+REVISION\s+AGE")
+        self.assertRegex(table, r"%s\s+statefulset.apps/web\s+2\s" % update)
         history = self.ok("rollout", "history", "statefulset/web")
         self.assertEqual([line.split()[0] for line in history.splitlines()[2:] if line.strip()],
                          ["1", "2"])
