@@ -187,6 +187,9 @@ class OrderedReadyTest(StatefulSetTestCase):
                            % (ordinal, ordinal)), events)
         self.assertIn("web-2", self.ok("get", "pods", "-l", "app=web"))
         self.assertRegex(self.ok("get", "statefulset", "web"), r"web\s+3/3")
+        described = self.ok("describe", "statefulset", "web")
+        self.assertIn("3 Running / 0 Waiting / 0 Succeeded / 0 Failed", described)
+        self.assertIn("create Pod web-2 in StatefulSet web successful", described)
 
         # A deleted pod comes back under the same name, with the same claim.
         old_uid = pods["web-1"]["metadata"]["uid"]
