@@ -95,6 +95,44 @@ bool planReplica(const json& updateSet, bool ordered, const json& pod, int64_t m
   return false;
 }
 
+struct Members {
+  std::vector<std::optional<json>> slots;  // by ordinal - start, within the range
+  std::vector<json> condemned;              // outside it, highest ordinal first
+};
+
+Members sortMembers(const json& set, const std::vector<json>& pods) {
+  Members m;
+  m.slots.resize(static_cast<size_t>(std::max<int64_t>(0, specReplicas(set))));
+  for (const json& pod : pods) {
+    if (inOrdinalRange(set, pod)) {
+      m.slots[ordinalOf(pod) - startOrdinal(set)] = pod;
+    } else if (ordinalOf(pod) >= 0) {
+      m.condemned.push_back(pod);
+    }
+  }
+  std::sort(m.condemned.begin(), m.condemned.end(),
+            [](const json& a, const json& b) { return ordinalOf(a) > ordinalOf(b); });
+  return m;
+}
+
+// The first unavailable replica by ordinal, else the lowest unavailable condemned pod; "" when
+// every pod is available.
+std::string firstUnavailable(const std::vector<json>& replicas,
+                             const std::vector<json>& condemned, int64_t minReady,
+                             TimePoint now) {
+  for (const json& pod : replicas) {
+    if (isUnavailable(pod, minReady, now)) {
+      return nameOf(pod);
+    }
+  }
+  for (auto it = condemned.rbegin(); it != condemned.rend(); ++it) {
+    if (isUnavailable(*it, minReady, now)) {
+      return nameOf(*it);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 json versionedPod(const json& currentSet, const json& updateSet, const std::string& current,
@@ -120,39 +158,17 @@ SyncPlan planSync(const json& set, const json& current, const json& update,
   const json updateSet = applyRevision(set, update);
   const std::string currentName = nameOf(current), updateName = nameOf(update);
   const int64_t minReady = minReadySeconds(set);
-  const int start = startOrdinal(set);
   const int replicaCount = static_cast<int>(std::max<int64_t>(0, specReplicas(set)));
 
-  std::vector<std::optional<json>> slots(replicaCount);
-  std::vector<json> condemned;
-  for (const json& pod : pods) {
-    if (inOrdinalRange(set, pod)) {
-      slots[ordinalOf(pod) - start] = pod;
-    } else if (ordinalOf(pod) >= 0) {
-      condemned.push_back(pod);
-    }
-  }
+  Members members = sortMembers(set, pods);
   std::vector<json> replicas;
   for (int i = 0; i < replicaCount; ++i) {
-    replicas.push_back(slots[i] ? *slots[i]
-                                : versionedPod(currentSet, updateSet, currentName, updateName,
-                                               start + i));
+    replicas.push_back(members.slots[i] ? *members.slots[i]
+                                        : versionedPod(currentSet, updateSet, currentName,
+                                                       updateName, startOrdinal(set) + i));
   }
-  std::sort(condemned.begin(), condemned.end(),
-            [](const json& a, const json& b) { return ordinalOf(a) > ordinalOf(b); });
-
-  std::string firstUnhealthy;
-  for (const json& pod : replicas) {
-    if (firstUnhealthy.empty() && isUnavailable(pod, minReady, now)) {
-      firstUnhealthy = nameOf(pod);
-    }
-  }
-  for (auto it = condemned.rbegin(); it != condemned.rend() && firstUnhealthy.empty(); ++it) {
-    if (isUnavailable(*it, minReady, now)) {
-      firstUnhealthy = nameOf(*it);
-    }
-  }
-
+  const std::vector<json>& condemned = members.condemned;
+  const std::string firstUnhealthy = firstUnavailable(replicas, condemned, minReady, now);
   Counts counts;
   for (const auto& list : {std::cref(replicas), std::cref(condemned)}) {
     for (const json& pod : list.get()) {
