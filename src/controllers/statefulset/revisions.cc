@@ -50,20 +50,20 @@ json newRevision(const json& set, int64_t number, int64_t collisionCount) {
   json data = revisionData(set);
   std::string hash = revisionHash(data, collisionCount);
   labels[kHashLabel] = hash;
-  json revision = {{"apiVersion", "apps/v1"},
-                   {"kind", "ControllerRevision"},
-                   {"metadata",
-                    {{"name", revisionName(nameOf(set), hash)},
-                     {"namespace", namespaceOf(set)},
-                     {"labels", std::move(labels)},
-                     {"ownerReferences",
-                      json::array({newControllerRef(set, "apps/v1", "StatefulSet")})}}},
-                   {"data", std::move(data)},
-                   {"revision", number}};
+  json revision = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "ControllerRevision"},
+      {"metadata",
+       {{"name", revisionName(nameOf(set), hash)},
+        {"namespace", namespaceOf(set)},
+        {"labels", std::move(labels)},
+        {"ownerReferences", json::array({newControllerRef(set, "apps/v1", "StatefulSet")})}}},
+      {"data", std::move(data)},
+      {"revision", number}};
   // The set's annotations travel with the revision (`kubectl rollout history` shows the
   // change-cause one).
-  if (const json* a = at(set, {"metadata", "annotations"}); a != nullptr && a->is_object() &&
-                                                             !a->empty()) {
+  if (const json* a = at(set, {"metadata", "annotations"});
+      a != nullptr && a->is_object() && !a->empty()) {
     revision["metadata"]["annotations"] = *a;
   }
   return revision;

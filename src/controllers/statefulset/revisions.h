@@ -43,7 +43,6 @@ json applyRevision(const json& set, const json& revision);
 // `revisions` are sorted.
 std::vector<std::string> revisionsToTruncate(const json& set, const std::vector<json>& revisions,
                                              const std::vector<json>& pods,
-                                             const std::string& current,
-                                             const std::string& update);
+                                             const std::string& current, const std::string& update);
 
 }  // namespace tug::controllers::statefulset

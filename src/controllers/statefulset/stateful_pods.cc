@@ -201,9 +201,9 @@ void updateStorage(const json& set, json& pod) {
   if (it != specOf(set).end() && it->is_array()) {
     for (const json& tmpl : *it) {
       claimed.insert(nameOf(tmpl));
-      volumes.push_back({{"name", nameOf(tmpl)},
-                         {"persistentVolumeClaim",
-                          {{"claimName", claimName(set, tmpl, ordinal)}}}});
+      volumes.push_back(
+          {{"name", nameOf(tmpl)},
+           {"persistentVolumeClaim", {{"claimName", claimName(set, tmpl, ordinal)}}}});
     }
   }
   json& spec = pod["spec"];
@@ -227,12 +227,12 @@ void updateStorage(const json& set, json& pod) {
 json newPod(const json& set, int ordinal, const std::string& revision) {
   const json& tmpl = objectOr(specOf(set), "template");
   const json& meta = objectOr(tmpl, "metadata");
-  json podMeta = {{"name", podName(set, ordinal)},
-                  {"generateName", nameOf(set) + "-"},
-                  {"namespace", namespaceOf(set)},
-                  {"labels", objectOr(meta, "labels")},
-                  {"ownerReferences",
-                   json::array({newControllerRef(set, "apps/v1", "StatefulSet")})}};
+  json podMeta = {
+      {"name", podName(set, ordinal)},
+      {"generateName", nameOf(set) + "-"},
+      {"namespace", namespaceOf(set)},
+      {"labels", objectOr(meta, "labels")},
+      {"ownerReferences", json::array({newControllerRef(set, "apps/v1", "StatefulSet")})}};
   for (const char* k : {"annotations", "finalizers"}) {
     if (auto it = meta.find(k); it != meta.end() && !it->is_null() && !it->empty()) {
       podMeta[k] = *it;

@@ -62,18 +62,18 @@ StatefulSetController::StatefulSetController(client::Client& client, client::Inf
       claims_(claims),
       options_(options),
       events_(client, client::EventSource{"statefulset-controller", ""}) {
-  statefulSets_.addHandlers(client::EventHandlers{
-      [this](const json& set) { queue_.add(keyOf(set)); },
-      [this](const json&, const json& now) { queue_.add(keyOf(now)); },
-      [this](const json& set) { queue_.add(keyOf(set)); }});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podAdded(pod); },
-      [this](const json& old, const json& now) { podUpdated(old, now); },
-      [this](const json& pod) { podDeleted(pod); }});
+  statefulSets_.addHandlers(
+      client::EventHandlers{[this](const json& set) { queue_.add(keyOf(set)); },
+                            [this](const json&, const json& now) { queue_.add(keyOf(now)); },
+                            [this](const json& set) { queue_.add(keyOf(set)); }});
+  pods_.addHandlers(
+      client::EventHandlers{[this](const json& pod) { podAdded(pod); },
+                            [this](const json& old, const json& now) { podUpdated(old, now); },
+                            [this](const json& pod) { podDeleted(pod); }});
   // A pod waiting for the garbage collector to remove a claim of an earlier pod goes on once
   // the claim is gone. (Claims carry their set's matchLabels.)
-  claims_.addHandlers(client::EventHandlers{
-      nullptr, nullptr, [this](const json& claim) { enqueueMatching(claim); }});
+  claims_.addHandlers(client::EventHandlers{nullptr, nullptr,
+                                            [this](const json& claim) { enqueueMatching(claim); }});
 }
 
 StatefulSetController::~StatefulSetController() { stop(); }
@@ -186,11 +186,10 @@ Status StatefulSetController::sync(const std::string& key) {
   if (!revs.ok()) {
     return revs.status();
   }
-  SyncPlan plan = planSync(*set, revs->current, revs->update, revs->collisionCount, *pods,
-                           std::chrono::system_clock::now(),
-                           [this, &ns = ns](const std::string& claim) {
-                             return claims_.get(ns, claim);
-                           });
+  SyncPlan plan =
+      planSync(*set, revs->current, revs->update, revs->collisionCount, *pods,
+               std::chrono::system_clock::now(),
+               [this, &ns = ns](const std::string& claim) { return claims_.get(ns, claim); });
   Status ran = run(*set, plan);
   Status written = writeStatus(*set, plan.status);
   Status truncated = truncateHistory(*set, *revs, *pods);
@@ -231,13 +230,15 @@ Result<std::vector<json>> StatefulSetController::claimPods(const json& set) {
     for (const json& pod : strays) {
       auto r = client_.patch(kPods, namespaceOf(pod), nameOf(pod),
                              client::PatchType::kStrategicMerge, releasePatch(pod, uid));
-      if (!r.ok() && r.status().code() != Code::kNotFound &&
-          r.status().code() != Code::kInvalid) {
+      if (!r.ok() && r.status().code() != Code::kNotFound && r.status().code() != Code::kInvalid) {
         return r.status();
       }
     }
   }
-  ClaimTarget target{client_, kPods, set, selector,
+  ClaimTarget target{client_,
+                     kPods,
+                     set,
+                     selector,
                      newControllerRef(set, "apps/v1", "StatefulSet"),
                      [this, &set]() { return canAdopt(set); }};
   return claim(target, candidates);
@@ -272,10 +273,9 @@ Result<std::vector<json>> StatefulSetController::claimRevisions(const json& set)
     if (!*adoptable) {
       continue;
     }
-    auto adopted = client_.patch(kRevisions, namespaceOf(revision), nameOf(revision),
-                                 client::PatchType::kStrategicMerge,
-                                 adoptPatch(revision, newControllerRef(set, "apps/v1",
-                                                                       "StatefulSet")));
+    auto adopted = client_.patch(
+        kRevisions, namespaceOf(revision), nameOf(revision), client::PatchType::kStrategicMerge,
+        adoptPatch(revision, newControllerRef(set, "apps/v1", "StatefulSet")));
     if (adopted.ok()) {
       owned.push_back(std::move(*adopted));
     } else if (adopted.status().code() != Code::kNotFound) {
@@ -344,7 +344,7 @@ Result<StatefulSetController::Revisions> StatefulSetController::revisionsOf(
 }
 
 Result<json> StatefulSetController::createRevision(const json& set, json revision,
-                                                    int64_t& collisionCount) {
+                                                   int64_t& collisionCount) {
   for (int attempt = 0; attempt < kMaxCollisions; ++attempt) {
     revision["metadata"]["name"] =
         revisionName(nameOf(set), revisionHash(revision["data"], collisionCount));
@@ -366,9 +366,8 @@ Result<json> StatefulSetController::createRevision(const json& set, json revisio
 
 Status StatefulSetController::truncateHistory(const json& set, const Revisions& revisions,
                                               const std::vector<json>& pods) {
-  for (const std::string& name : revisionsToTruncate(set, revisions.all, pods,
-                                                     nameOf(revisions.current),
-                                                     nameOf(revisions.update))) {
+  for (const std::string& name : revisionsToTruncate(
+           set, revisions.all, pods, nameOf(revisions.current), nameOf(revisions.update))) {
     auto r = client_.remove(kRevisions, namespaceOf(set), name);
     if (!r.ok() && r.status().code() != Code::kNotFound) {
       return r.status();
@@ -507,9 +506,9 @@ Status StatefulSetController::fixClaims(const json& set, const json& pod) {
     }
     auto updated = client_.update(kClaims, namespaceOf(set), withPolicyOwners(*claim, set, pod));
     if (!updated.ok()) {
-      return Status(updated.status().code(), "could not update claim " + nameOf(wanted) +
-                                                 " for delete policy ownerRefs: " +
-                                                 updated.status().message());
+      return Status(updated.status().code(),
+                    "could not update claim " + nameOf(wanted) +
+                        " for delete policy ownerRefs: " + updated.status().message());
     }
   }
   return Status::ok();
@@ -519,8 +518,7 @@ void StatefulSetController::podEvent(const json& set, const std::string& verb, c
                                      const Status& s) {
   if (s.isOk()) {
     events_.record(setReference(set), "Normal", "Successful" + capitalized(verb),
-                   verb + " Pod " + nameOf(pod) + " in StatefulSet " + nameOf(set) +
-                       " successful");
+                   verb + " Pod " + nameOf(pod) + " in StatefulSet " + nameOf(set) + " successful");
   } else {
     events_.record(setReference(set), "Warning", "Failed" + capitalized(verb),
                    verb + " Pod " + nameOf(pod) + " in StatefulSet " + nameOf(set) +

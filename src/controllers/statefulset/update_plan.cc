@@ -97,7 +97,7 @@ bool planReplica(const json& updateSet, bool ordered, const json& pod, int64_t m
 
 struct Members {
   std::vector<std::optional<json>> slots;  // by ordinal - start, within the range
-  std::vector<json> condemned;              // outside it, highest ordinal first
+  std::vector<json> condemned;             // outside it, highest ordinal first
 };
 
 Members sortMembers(const json& set, const std::vector<json>& pods) {
@@ -117,9 +117,8 @@ Members sortMembers(const json& set, const std::vector<json>& pods) {
 
 // The first unavailable replica by ordinal, else the lowest unavailable condemned pod; "" when
 // every pod is available.
-std::string firstUnavailable(const std::vector<json>& replicas,
-                             const std::vector<json>& condemned, int64_t minReady,
-                             TimePoint now) {
+std::string firstUnavailable(const std::vector<json>& replicas, const std::vector<json>& condemned,
+                             int64_t minReady, TimePoint now) {
   for (const json& pod : replicas) {
     if (isUnavailable(pod, minReady, now)) {
       return nameOf(pod);
@@ -151,9 +150,8 @@ json versionedPod(const json& currentSet, const json& updateSet, const std::stri
   return atCurrent ? newPod(currentSet, ordinal, current) : newPod(updateSet, ordinal, update);
 }
 
-SyncPlan planSync(const json& set, const json& current, const json& update,
-                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now,
-                  const ClaimLookup& claims) {
+SyncPlan planSync(const json& set, const json& current, const json& update, int64_t collisionCount,
+                  const std::vector<json>& pods, TimePoint now, const ClaimLookup& claims) {
   const json currentSet = applyRevision(set, current);
   const json updateSet = applyRevision(set, update);
   const std::string currentName = nameOf(current), updateName = nameOf(update);

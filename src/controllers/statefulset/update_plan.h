@@ -35,7 +35,7 @@ enum class PodStep {
 
 struct PodAction {
   PodStep step;
-  json pod;  // to create or update, or as it was (delete)
+  json pod;         // to create or update, or as it was (delete)
   std::string why;  // "failed", "scale down", "update"
 };
 
@@ -53,9 +53,8 @@ struct SyncPlan {
 // `current` and `update` are the ControllerRevisions of status.currentRevision and of the set's
 // template now; `pods` those the set owns; `claims` finds the claims (none: the retention
 // policy is not looked at).
-SyncPlan planSync(const json& set, const json& current, const json& update,
-                  int64_t collisionCount, const std::vector<json>& pods, TimePoint now,
-                  const ClaimLookup& claims = {});
+SyncPlan planSync(const json& set, const json& current, const json& update, int64_t collisionCount,
+                  const std::vector<json>& pods, TimePoint now, const ClaimLookup& claims = {});
 
 // The pod `ordinal` is created from: the current revision's template below the partition, the
 // update revision's from it on (as upstream's newVersionedStatefulSetPod).

@@ -16,29 +16,27 @@ namespace {
 const TimePoint kNow = *parseTime("2026-01-01T12:00:00Z");
 
 json statefulSet(int replicas, const std::string& image = "nginx:1.25") {
-  return {{"metadata", {{"name", "web"}, {"namespace", "ns"}, {"uid", "set-uid"},
-                        {"generation", 2}}},
+  return {
+      {"metadata", {{"name", "web"}, {"namespace", "ns"}, {"uid", "set-uid"}, {"generation", 2}}},
+      {"spec",
+       {{"replicas", replicas},
+        {"serviceName", "web-svc"},
+        {"podManagementPolicy", "OrderedReady"},
+        {"updateStrategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"partition", 0}}}}},
+        {"revisionHistoryLimit", 10},
+        {"selector", {{"matchLabels", {{"app", "web"}}}}},
+        {"template",
+         {{"metadata", {{"labels", {{"app", "web"}}}, {"annotations", {{"a", "b"}}}}},
           {"spec",
-           {{"replicas", replicas},
-            {"serviceName", "web-svc"},
-            {"podManagementPolicy", "OrderedReady"},
-            {"updateStrategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"partition", 0}}}}},
-            {"revisionHistoryLimit", 10},
-            {"selector", {{"matchLabels", {{"app", "web"}}}}},
-            {"template",
-             {{"metadata", {{"labels", {{"app", "web"}}}, {"annotations", {{"a", "b"}}}}},
-              {"spec",
-               {{"containers", json::array({{{"name", "c"}, {"image", image}}})},
-                {"volumes", json::array({{{"name", "www"}, {"emptyDir", json::object()}},
-                                         {{"name", "cfg"}, {"emptyDir", json::object()}}})}}}}},
-            {"volumeClaimTemplates",
-             json::array({{{"metadata", {{"name", "www"}, {"labels", {{"tier", "data"}}}}},
-                           {"spec", {{"accessModes", {"ReadWriteOnce"}}}}}})}}}};
+           {{"containers", json::array({{{"name", "c"}, {"image", image}}})},
+            {"volumes", json::array({{{"name", "www"}, {"emptyDir", json::object()}},
+                                     {{"name", "cfg"}, {"emptyDir", json::object()}}})}}}}},
+        {"volumeClaimTemplates",
+         json::array({{{"metadata", {{"name", "www"}, {"labels", {{"tier", "data"}}}}},
+                       {"spec", {{"accessModes", {"ReadWriteOnce"}}}}}})}}}};
 }
 
-json revisionNamed(const json& set, int64_t number) {
-  return newRevision(set, number, 0);
-}
+json revisionNamed(const json& set, int64_t number) { return newRevision(set, number, 0); }
 
 // A pod of `set` at `revision` in `phase`, Ready when asked.
 json pod(const json& set, int ordinal, const json& revision, const std::string& phase = "Running",
@@ -131,9 +129,9 @@ TEST_CASE("claims come from the templates with the selector's labels", "[statefu
   json set = statefulSet(3);
   auto claims = claimsFor(set, 2);
   REQUIRE(claims.size() == 1);
-  CHECK(claims[0]["metadata"] ==
-        json{{"name", "www-web-2"}, {"namespace", "ns"},
-             {"labels", {{"tier", "data"}, {"app", "web"}}}});
+  CHECK(claims[0]["metadata"] == json{{"name", "www-web-2"},
+                                      {"namespace", "ns"},
+                                      {"labels", {{"tier", "data"}, {"app", "web"}}}});
   CHECK(claims[0]["spec"] == set["spec"]["volumeClaimTemplates"][0]["spec"]);
   CHECK(claims[0]["kind"] == "PersistentVolumeClaim");
   set["spec"].erase("volumeClaimTemplates");
@@ -177,8 +175,8 @@ TEST_CASE("revisions sort by number and old ones are truncated", "[statefulset]"
   CHECK(nextRevisionNumber({}) == 1);
   // Live: 4 (update), 3 (current), 1 (a pod still runs it); of 2 none is kept beyond the limit 1.
   std::vector<json> pods = {pod(set, 0, revisions[0])};
-  auto doomed = revisionsToTruncate(set, revisions, pods, nameOf(revisions[2]),
-                                    nameOf(revisions[3]));
+  auto doomed =
+      revisionsToTruncate(set, revisions, pods, nameOf(revisions[2]), nameOf(revisions[3]));
   CHECK(doomed.empty());
   set["spec"]["revisionHistoryLimit"] = 0;
   doomed = revisionsToTruncate(set, revisions, pods, nameOf(revisions[2]), nameOf(revisions[3]));
@@ -204,8 +202,7 @@ TEST_CASE("OrderedReady creates one pod at a time after its predecessors are rea
     CHECK(steps(planSync(set, rev, rev, 0, {pod(set, 0, rev, "Running", false)}, kNow)).empty());
   }
   SECTION("web-0 ready: web-1") {
-    CHECK(steps(planSync(set, rev, rev, 0, {pod(set, 0, rev)}, kNow)) ==
-          Steps{"create web-1"});
+    CHECK(steps(planSync(set, rev, rev, 0, {pod(set, 0, rev)}, kNow)) == Steps{"create web-1"});
   }
   SECTION("a gap is filled first") {
     CHECK(steps(planSync(set, rev, rev, 0, {pod(set, 0, rev), pod(set, 2, rev)}, kNow)) ==
@@ -251,8 +248,7 @@ TEST_CASE("OrderedReady scales down from the highest ordinal while the rest is h
           "[statefulset]") {
   json set = statefulSet(2);
   json rev = revisionNamed(set, 1);
-  std::vector<json> pods = {pod(set, 0, rev), pod(set, 1, rev), pod(set, 2, rev),
-                            pod(set, 3, rev)};
+  std::vector<json> pods = {pod(set, 0, rev), pod(set, 1, rev), pod(set, 2, rev), pod(set, 3, rev)};
   CHECK(steps(planSync(set, rev, rev, 0, pods, kNow)) == Steps{"delete web-3"});
   SECTION("a terminating pod is waited for") {
     pods[3]["metadata"]["deletionTimestamp"] = "2026-01-01T11:59:00Z";
@@ -270,8 +266,7 @@ TEST_CASE("OrderedReady scales down from the highest ordinal while the rest is h
   }
 }
 
-TEST_CASE("rolling updates go from the highest ordinal down to the partition",
-          "[statefulset]") {
+TEST_CASE("rolling updates go from the highest ordinal down to the partition", "[statefulset]") {
   json oldSet = statefulSet(4);
   json current = revisionNamed(oldSet, 1);
   json set = statefulSet(4, "nginx:1.26");
@@ -398,8 +393,8 @@ TEST_CASE("claim owners follow the retention policy", "[statefulset]") {
   CHECK_FALSE(claimOwnersUpToDate(claimOf(both, 1), both, p));
   // Back to Retain: our references go, others stay.
   json other = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "x"}, {"uid", "x-uid"}};
-  json owned = claimOf(retain, 1, json::array({newControllerRef(retain, "apps/v1", "StatefulSet"),
-                                               other}));
+  json owned =
+      claimOf(retain, 1, json::array({newControllerRef(retain, "apps/v1", "StatefulSet"), other}));
   CHECK_FALSE(claimOwnersUpToDate(owned, retain, p));
   CHECK(ownerKinds(withPolicyOwners(owned, retain, p)) == Kinds{"ConfigMap/x"});
   // Another controller owns the claim: left alone.
