@@ -363,6 +363,19 @@ class RollingUpdateTest(StatefulSetTestCase):
         self.assertEqual({p["spec"]["containers"][0]["image"]
                           for p in self.set_pods().values()}, {"nginx:1.25"})
 
+        # A restart is a template change like any other: every pod is replaced.
+        uids = {p["metadata"]["uid"] for p in self.set_pods().values()}
+        self.ok("rollout", "restart", "statefulset/web")
+        self.rollout_status()
+        restarted = self.wait_until(
+            lambda: (lambda s: s if s["status"].get("currentRevision") not in (first, update)
+                     and s["status"].get("currentReplicas") == 4 else None)(self.statefulset()),
+            "the restart to complete")
+        pods = self.set_pods()
+        self.assertEqual({self.revision_of(p) for p in pods.values()},
+                         {restarted["status"]["currentRevision"]})
+        self.assertFalse(uids & {p["metadata"]["uid"] for p in pods.values()})
+
     def test_on_delete_updates_only_deleted_pods(self):
         manifest = statefulset_manifest(replicas=2, claims=False)
         manifest["spec"]["updateStrategy"] = {"type": "OnDelete"}
