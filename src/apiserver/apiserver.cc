@@ -7,9 +7,11 @@
 
 #include <cstring>
 
+#include "apiserver/in_process_transport.h"
 #include "apiserver/response.h"
 #include "apiserver/routes.h"
 #include "apiserver/version_info.h"
+#include "client/rest_client.h"
 #include "common/log.h"
 
 namespace tug::apiserver {
@@ -130,6 +132,12 @@ void ApiServer::addMetricsCollector(MetricsCollector collector) {
   collectors_.push_back(std::move(collector));
 }
 
+std::unique_ptr<client::Client> ApiServer::inProcessClient(UserInfo user,
+                                                          std::string userAgent) const {
+  return std::make_unique<client::RestClient>(
+      std::make_unique<InProcessTransport>(routeTable_, std::move(user), std::move(userAgent)));
+}
+
 ElasticTaskQueue::Figures ApiServer::threadFigures() const {
   return queue_ != nullptr ? queue_->figures() : ElasticTaskQueue::Figures{};
 }
@@ -146,6 +154,7 @@ void ApiServer::stop() {
 
 void ApiServer::routes() {
   httplib::SSLServer& s = *http_;
+  routeTable_ = RouteTable();  // a server started again routes afresh
   // The python client asks for /version/.
   s.Get("/version/?", [](const httplib::Request&, httplib::Response& res) {
     sendJson(res, 200, versionInfo());
@@ -161,7 +170,7 @@ void ApiServer::routes() {
     s.Get(std::string("/") + endpoint, handler);
     s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
   }
-  Routes api(s, authenticator_, &requestMetrics_, authorizer_);
+  Routes api(s, authenticator_, &requestMetrics_, authorizer_, &routeTable_);
   api.get("/metrics", [this](const httplib::Request&, httplib::Response& res, const UserInfo&) {
     MetricsText out;
     requestMetrics_.write(out);

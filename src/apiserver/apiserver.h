@@ -9,7 +9,9 @@
 #include "apiserver/elastic_task_queue.h"
 #include "apiserver/health.h"
 #include "apiserver/metrics.h"
+#include "apiserver/route_table.h"
 #include "apiserver/routes.h"
+#include "client/client.h"
 #include "common/status.h"
 
 namespace httplib {
@@ -48,6 +50,9 @@ class ApiServer {
 
   // Binds and starts serving on background threads. Returns the port bound.
   Result<int> start();
+  // A client that calls this server's handlers in this process, as `user`, with `userAgent`
+  // (the default field manager). Call after start(); the server must outlive it.
+  std::unique_ptr<client::Client> inProcessClient(UserInfo user, std::string userAgent) const;
   // Connection threads now (alive, busy, waiting connections, peak); zeros before start().
   ElasticTaskQueue::Figures threadFigures() const;
   // Stops accepting, finishes in-flight requests and joins the threads. Idempotent.
@@ -61,6 +66,7 @@ class ApiServer {
   HealthChecks health_;
   std::vector<RouteInstaller> installers_;
   RequestMetrics requestMetrics_;
+  RouteTable routeTable_;  // filled by start()
   std::vector<MetricsCollector> collectors_;
   const RequestAuthorizer* authorizer_ = nullptr;
   std::unique_ptr<httplib::SSLServer> http_;

@@ -8,6 +8,7 @@
 
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_selector.h"
+#include "apiserver/served_object.h"
 #include "apiserver/status_response.h"
 #include "apiserver/table_response.h"
 
@@ -68,6 +69,7 @@ class WatchStream {
       : store_(ctx.store),
         registry_(ctx.registryOwner),
         info_(info),
+        identity_(ServedIdentity::of(info)),
         labels_(std::move(labels)),
         fields_(std::move(fields)),
         bookmarks_(bookmarks),
@@ -92,6 +94,11 @@ class WatchStream {
 
   // Events go out in the form the request's Accept asked for (a Table row, ...).
   void renderWith(WatchRenderer renderer) { renderer_.emplace(std::move(renderer)); }
+
+  // Every event is sent, as stored: no selector to check and no other form to render.
+  bool sendsAsStored() const {
+    return labels_.empty() && fields_.empty() && (!renderer_ || renderer_->passthrough());
+  }
 
   void queue(WatchEventType type, const nlohmann::json& object) {
     if (renderer_ && !renderer_->passthrough()) {
@@ -139,6 +146,9 @@ class WatchStream {
 
  private:
   void render(const store::Event& e) {
+    if (sendsAsStored() && renderAsStored(e)) {
+      return;
+    }
     std::optional<nlohmann::json> now;
     std::optional<nlohmann::json> before;
     if (e.type != store::EventType::kDeleted) {
@@ -163,6 +173,28 @@ class WatchStream {
       return;
     }
     queue(*type, *type == WatchEventType::kDeleted ? *before : *now);
+  }
+
+  // The event line with the stored text spliced in, unparsed (served_object.h): most watches
+  // (informers) select nothing, and parsing each event for each of them is what watching
+  // would otherwise cost. False, with nothing queued, for text the splice does not take.
+  bool renderAsStored(const store::Event& e) {
+    auto type = visibleEventType(e.type, e.prev.has_value(), true);
+    if (!type) {
+      return true;
+    }
+    // A deletion shows the last state, stamped with the revision that removed it.
+    const store::KeyValue& kv = *type == WatchEventType::kDeleted ? *e.prev : e.kv;
+    const size_t mark = pending_.size();
+    pending_ += "{\"type\":\"";
+    pending_ += watchEventTypeName(*type);
+    pending_ += "\",\"object\":";
+    if (!appendServedObject(pending_, kv.value, identity_, e.kv.modRevision)) {
+      pending_.resize(mark);
+      return false;
+    }
+    pending_ += "}\n";
+    return true;
   }
 
   // Gone becomes upstream's 410 ERROR event; a closing store just ends the stream.
@@ -192,6 +224,7 @@ class WatchStream {
   // Keeps the registry snapshot that `info_` (and the renderer's printer) belong to.
   std::shared_ptr<const api::ResourceRegistry> registry_;
   const api::ResourceInfo& info_;
+  const ServedIdentity identity_;
   const LabelSelector labels_;
   const FieldSelector fields_;
   const bool bookmarks_;

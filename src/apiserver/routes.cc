@@ -11,9 +11,11 @@ namespace {
 
 void authenticateAndServe(const Authenticator& authenticator,
                           const RequestAuthorizer* authorizer, const Handler& h,
-                          const httplib::Request& req, httplib::Response& res) {
-  auto user =
-      authenticator.authenticate(Credentials{req.ssl, req.get_header_value("Authorization")});
+                          const httplib::Request& req, httplib::Response& res,
+                          const UserInfo* known) {
+  Result<UserInfo> user = known != nullptr ? Result<UserInfo>(*known)
+                                           : authenticator.authenticate(Credentials{
+                                                 req.ssl, req.get_header_value("Authorization")});
   if (!user.ok()) {
     sendStatus(res, user.status());
     return;
@@ -22,6 +24,7 @@ void authenticateAndServe(const Authenticator& authenticator,
     sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
     return;
   }
+  // Requests from inside the process are authorized like any other: RBAC decides.
   if (authorizer != nullptr) {
     if (auto refusal = authorizer->refuse(*user, req)) {
       sendJson(res, refusal->value("code", 403), *refusal);
@@ -33,18 +36,18 @@ void authenticateAndServe(const Authenticator& authenticator,
 
 }  // namespace
 
-httplib::Server::Handler Routes::wrap(Handler h) const {
+AuthenticatingHandler Routes::wrap(Handler h) const {
   const Authenticator* authenticator = &authenticator_;
   const RequestAuthorizer* authorizer = authorizer_;
   RequestMetrics* metrics = metrics_;
-  return [authenticator, authorizer, metrics, h = std::move(h)](const httplib::Request& req,
-                                                                httplib::Response& res) {
+  return [authenticator, authorizer, metrics, h = std::move(h)](
+             const httplib::Request& req, httplib::Response& res, const UserInfo* known) {
     if (metrics == nullptr) {
-      authenticateAndServe(*authenticator, authorizer, h, req, res);
+      authenticateAndServe(*authenticator, authorizer, h, req, res, known);
       return;
     }
     auto start = std::chrono::steady_clock::now();
-    authenticateAndServe(*authenticator, authorizer, h, req, res);
+    authenticateAndServe(*authenticator, authorizer, h, req, res, known);
     RequestLabels labels = requestLabels(req);
     metrics->observe(labels, res.status,
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -64,10 +67,32 @@ httplib::Server::Handler Routes::wrap(Handler h) const {
   };
 }
 
-void Routes::get(const std::string& p, Handler h) { server_.Get(p, wrap(std::move(h))); }
-void Routes::post(const std::string& p, Handler h) { server_.Post(p, wrap(std::move(h))); }
-void Routes::put(const std::string& p, Handler h) { server_.Put(p, wrap(std::move(h))); }
-void Routes::patch(const std::string& p, Handler h) { server_.Patch(p, wrap(std::move(h))); }
-void Routes::del(const std::string& p, Handler h) { server_.Delete(p, wrap(std::move(h))); }
+void Routes::add(const char* method, const std::string& pattern, Handler h) {
+  AuthenticatingHandler handler = wrap(std::move(h));
+  if (table_ != nullptr) {
+    table_->add(method, pattern, handler);
+  }
+  auto fromConnection = [handler](const httplib::Request& req, httplib::Response& res) {
+    handler(req, res, nullptr);
+  };
+  std::string m = method;
+  if (m == "GET") {
+    server_.Get(pattern, fromConnection);
+  } else if (m == "POST") {
+    server_.Post(pattern, fromConnection);
+  } else if (m == "PUT") {
+    server_.Put(pattern, fromConnection);
+  } else if (m == "PATCH") {
+    server_.Patch(pattern, fromConnection);
+  } else {
+    server_.Delete(pattern, fromConnection);
+  }
+}
+
+void Routes::get(const std::string& p, Handler h) { add("GET", p, std::move(h)); }
+void Routes::post(const std::string& p, Handler h) { add("POST", p, std::move(h)); }
+void Routes::put(const std::string& p, Handler h) { add("PUT", p, std::move(h)); }
+void Routes::patch(const std::string& p, Handler h) { add("PATCH", p, std::move(h)); }
+void Routes::del(const std::string& p, Handler h) { add("DELETE", p, std::move(h)); }
 
 }  // namespace tug::apiserver

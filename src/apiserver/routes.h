@@ -10,6 +10,7 @@
 
 #include "apiserver/authenticator.h"
 #include "apiserver/metrics.h"
+#include "apiserver/route_table.h"
 #include "apiserver/user_info.h"
 
 namespace tug::apiserver {
@@ -29,15 +30,17 @@ using Handler =
 
 // Where API handlers are registered. Every route added here authenticates first: anonymous
 // requests and bad credentials get a 401 Status before the handler runs. Patterns are
-// httplib's regular expressions over the path, matched in the order they were added.
+// httplib's regular expressions over the path, matched in the order they were added. Each
+// route goes to the server and, when there is one, to `table` for in-process requests.
 class Routes {
  public:
   // `metrics` (optional) counts every request and times it; `authorizer` (optional) decides
   // what each authenticated user may do.
   Routes(httplib::Server& server, const Authenticator& authenticator,
-         RequestMetrics* metrics = nullptr, const RequestAuthorizer* authorizer = nullptr)
+         RequestMetrics* metrics = nullptr, const RequestAuthorizer* authorizer = nullptr,
+         RouteTable* table = nullptr)
       : server_(server), authenticator_(authenticator), metrics_(metrics),
-        authorizer_(authorizer) {}
+        authorizer_(authorizer), table_(table) {}
 
   void get(const std::string& pattern, Handler h);
   void post(const std::string& pattern, Handler h);
@@ -46,12 +49,15 @@ class Routes {
   void del(const std::string& pattern, Handler h);
 
  private:
-  httplib::Server::Handler wrap(Handler h) const;
+  AuthenticatingHandler wrap(Handler h) const;
+  // Adds the route to the server and the table.
+  void add(const char* method, const std::string& pattern, Handler h);
 
   httplib::Server& server_;
   const Authenticator& authenticator_;
   RequestMetrics* metrics_;
   const RequestAuthorizer* authorizer_;
+  RouteTable* table_;
 };
 
 // Adds a component's routes (discovery, resources, ...). Installed in order before the

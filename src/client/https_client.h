@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "client/client.h"
+#include "client/rest_client.h"
+#include "client/transport.h"
 
 namespace httplib {
 class SSLClient;
@@ -25,47 +26,28 @@ struct Endpoint {
   std::string userAgent = "tug";
 };
 
-class HttpsClient : public Client {
+class HttpsTransport : public Transport {
  public:
-  explicit HttpsClient(Endpoint endpoint);
-  ~HttpsClient() override;
+  explicit HttpsTransport(Endpoint endpoint);
+  ~HttpsTransport() override;
 
-  Result<json> get(const Resource& r, std::string_view ns, std::string_view name,
-                   std::string_view subresource = "") override;
-  Result<ObjectList> list(const Resource& r, std::string_view ns,
-                          const ListOptions& options = {}) override;
-  Result<json> create(const Resource& r, std::string_view ns, const json& obj,
-                      const WriteOptions& options = {}, std::string_view name = "",
-                      std::string_view subresource = "") override;
-  Result<json> update(const Resource& r, std::string_view ns, const json& obj,
-                      std::string_view subresource = "",
-                      const WriteOptions& options = {}) override;
-  Result<json> patch(const Resource& r, std::string_view ns, std::string_view name,
-                     PatchType type, std::string_view body, std::string_view subresource = "",
-                     const WriteOptions& options = {}) override;
-  Result<json> remove(const Resource& r, std::string_view ns, std::string_view name,
-                      const json& deleteOptions = json::object()) override;
-  Result<std::unique_ptr<EventStream>> watch(const Resource& r, std::string_view ns,
-                                             const ListOptions& options = {}) override;
-  Result<std::vector<ServedResource>> serverResources() override;
-  Status removeCollection(const Resource& r, std::string_view ns, const ListOptions& selectors = {},
-                          const json& deleteOptions = json::object()) override;
-
-  // A new connection to the endpoint (for watches, which hold theirs).
-  std::unique_ptr<httplib::SSLClient> connect() const;
+  Result<TransportReply> roundTrip(const TransportRequest& request) override;
+  Result<std::unique_ptr<EventStream>> watch(const std::string& pathAndQuery) override;
 
  private:
-  struct Request {
-    const char* method;
-    std::string path;
-    std::string body;
-    std::string contentType;
-  };
-  Result<json> send(const Request& request);
+  // A new connection to the endpoint (watches hold theirs).
+  std::unique_ptr<httplib::SSLClient> connect() const;
 
   Endpoint endpoint_;
   std::mutex mu_;
   std::vector<std::unique_ptr<httplib::SSLClient>> idle_;  // under mu_
+};
+
+// A Client of the API server at `endpoint`.
+class HttpsClient : public RestClient {
+ public:
+  explicit HttpsClient(Endpoint endpoint)
+      : RestClient(std::make_unique<HttpsTransport>(std::move(endpoint))) {}
 };
 
 }  // namespace tug::client

@@ -1,5 +1,7 @@
 #include "client/https_watch.h"
 
+#include "client/watch_lines.h"
+
 #include <httplib.h>
 
 #include <atomic>
@@ -14,7 +16,7 @@ namespace {
 class HttpsWatch : public EventStream {
  public:
   HttpsWatch(std::unique_ptr<httplib::SSLClient> connection, std::string path)
-      : connection_(std::move(connection)), path_(std::move(path)) {
+      : connection_(std::move(connection)), path_(std::move(path)), lines_(path_) {
     // A watch is quiet for as long as nothing changes: the server's timeoutSeconds, not a
     // read timeout, ends it.
     connection_->set_read_timeout(3600, 0);
@@ -57,17 +59,20 @@ class HttpsWatch : public EventStream {
           return !closed_;
         },
         [&](const char* data, size_t size) {
-          pending.append(data, size);
           if (status != 200) {
+            // The Status body of a refused watch.
+            pending.append(data, size);
             return pending.size() < (1 << 20) && !closed_;
           }
-          size_t start = 0;
-          for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-            if (!deliver(std::string_view(pending).substr(start, nl - start))) {
-              return false;
-            }
+          auto end = lines_.feed(std::string_view(data, size), [&](WatchEvent&& e) {
+            std::lock_guard<std::mutex> lock(mu_);
+            events_.push_back(std::move(e));
+            cv_.notify_all();
+          });
+          if (end) {
+            finish(std::move(*end));
+            return false;
           }
-          pending.erase(0, start);
           return !closed_;
         });
     std::lock_guard<std::mutex> lock(mu_);
@@ -85,28 +90,6 @@ class HttpsWatch : public EventStream {
     cv_.notify_all();
   }
 
-  // One event line; false ends the stream (an ERROR event).
-  bool deliver(std::string_view line) {
-    if (line.empty()) {
-      return true;
-    }
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      finish(Status(Code::kInternal, "watch " + path_ + ": an event is not JSON"));
-      return false;
-    }
-    WatchEvent e{j.value("type", ""), std::move(j["object"])};
-    if (e.type == "ERROR") {
-      int code = e.object.is_object() ? e.object.value("code", 500) : 500;
-      finish(statusFromReply(code, e.object));
-      return false;
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back(std::move(e));
-    cv_.notify_all();
-    return true;
-  }
-
   void finish(Status s) {
     std::lock_guard<std::mutex> lock(mu_);
     end_ = std::move(s);
@@ -116,6 +99,7 @@ class HttpsWatch : public EventStream {
 
   std::unique_ptr<httplib::SSLClient> connection_;
   const std::string path_;
+  WatchLineDecoder lines_;  // on the reading thread
   std::atomic<bool> closed_{false};
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,6 +1,7 @@
 #include "client/informer.h"
 
 #include "client/work_queue.h"
+#include "common/log.h"
 
 namespace tug::client {
 namespace {
@@ -45,14 +46,16 @@ void Informer::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void Informer::stop() {
+void Informer::requestStop() {
   stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(streamMu_);
-    if (stream_ != nullptr) {
-      stream_->close();
-    }
+  std::lock_guard<std::mutex> lock(streamMu_);
+  if (stream_ != nullptr) {
+    stream_->close();
   }
+}
+
+void Informer::stop() {
+  requestStop();
   if (thread_.joinable()) {
     thread_.join();
   }
@@ -135,6 +138,8 @@ bool Informer::relist() {
   do {
     auto page = client_.list(resource_, ns_, options);
     if (!page.ok()) {
+      TUG_LOG(kDebug, "informer") << "list " << resourcePath(resource_, ns_) << ": "
+                                  << page.status().message();
       return false;
     }
     for (json& obj : page->items) {
@@ -259,6 +264,15 @@ void Informer::notifyDelete(const json& obj) {
     if (h.onDelete) {
       h.onDelete(obj);
     }
+  }
+}
+
+void stopInformers(const std::vector<Informer*>& informers) {
+  for (Informer* i : informers) {
+    i->requestStop();
+  }
+  for (Informer* i : informers) {
+    i->stop();
   }
 }
 

@@ -39,6 +39,9 @@ class Informer {
   // unchanged when a list is read again.
   void setTransform(std::function<json(json&&)> transform);
   void start();
+  // Asks the informer's thread to end, without waiting for it.
+  void requestStop();
+  // Ends the thread and waits for it.
   void stop();
   // Whether the first list has been read into the cache (waits up to `timeout`).
   bool waitForSync(std::chrono::milliseconds timeout);
@@ -80,5 +83,9 @@ class Informer {
   EventStream* stream_ = nullptr;  // under streamMu_: stop() closes it to wake the thread
   std::thread thread_;
 };
+
+// Stops several informers at once: each is asked first, then each is waited for, so the wait
+// is the longest one's, not their sum.
+void stopInformers(const std::vector<Informer*>& informers);
 
 }  // namespace tug::client

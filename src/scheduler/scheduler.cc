@@ -95,9 +95,7 @@ void Scheduler::stop() {
     t.join();
   }
   binders_.clear();
-  pods_.stop();
-  nodes_.stop();
-  priorityClasses_.stop();
+  client::stopInformers({&pods_, &nodes_, &priorityClasses_});
   events_.flush();
 }
 

@@ -24,7 +24,8 @@
 #include "apiserver/service_account_tokens.h"
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
-#include "client/https_client.h"
+#include "client/client.h"
+#include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/namespace/namespace_controller.h"
@@ -202,17 +203,13 @@ Result<StartedApi> startApiServer(
   return StartedApi{std::move(api), *files, *port};
 }
 
-// The controllers reach the API as any client does, over HTTPS on loopback (the bind address
-// when it is a specific one).
-client::Endpoint controllerEndpoint(const cli::ServerOptions& o, const StartedApi& api) {
-  std::string host = o.bindAddress;
-  if (host == "0.0.0.0" || host.empty()) {
-    host = "127.0.0.1";
-  } else if (host == "::") {
-    host = "::1";
-  }
-  return client::Endpoint{host, api.port, api.files.serverCaCert, api.files.adminCert,
-                          api.files.adminKey, "", "tug-controller-manager"};
+// The controllers and the scheduler are clients of the API in this process: their requests
+// go straight to the API server's handlers, as users in system:masters (the whole API, as
+// kube-controller-manager's and kube-scheduler's own credentials would give them here).
+std::unique_ptr<client::Client> componentClient(const StartedApi& api, const char* user,
+                                                const char* userAgent) {
+  apiserver::UserInfo who{user, {"system:masters", "system:authenticated"}, true, {}, {}};
+  return api.server->inProcessClient(std::move(who), userAgent);
 }
 
 // Nodes are checked several times within their grace period (every 5 s by default).
@@ -227,7 +224,8 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
 Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
-      "garbagecollector", "replicaset",     "deployment",    "statefulset"};
+      "garbagecollector", "replicaset",     "deployment",    "daemonset",
+      "statefulset"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -248,7 +246,7 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   return enabled;
 }
 
-// The scheduler and the controllers, each part a client of the API over loopback, either one
+// The scheduler and the controllers, each part a client of the API in this process, either one
 // off when the flags say so. Members go in reverse order: the clients last.
 class ControlPlane {
  public:
@@ -256,7 +254,8 @@ class ControlPlane {
                const std::set<std::string>& enabled) {
     auto on = [&](const char* name) { return enabled.count(name) > 0; };
     if (!o.disableControllerManager && !enabled.empty()) {
-      controllerClient_ = std::make_unique<client::HttpsClient>(controllerEndpoint(o, api));
+      controllerClient_ =
+          componentClient(api, "system:kube-controller-manager", "tug-controller-manager");
       client::Client& c = *controllerClient_;
       if (on("namespace")) {
         namespaces_ = std::make_unique<controllers::NamespaceController>(c);
@@ -286,21 +285,24 @@ class ControlPlane {
                                                          on("statefulset")});
         workloads_->start();
       }
+      if (on("daemonset")) {
+        daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
+        daemonSets_->start();
+      }
     }
     if (!o.disableScheduler) {
-      client::Endpoint endpoint = controllerEndpoint(o, api);
-      endpoint.userAgent = "tug-scheduler";
-      schedulerClient_ = std::make_unique<client::HttpsClient>(endpoint);
+      schedulerClient_ = componentClient(api, "system:kube-scheduler", "tug-scheduler");
       scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_);
       scheduler_->start();
     }
   }
 
  private:
-  std::unique_ptr<client::HttpsClient> controllerClient_, schedulerClient_;
+  std::unique_ptr<client::Client> controllerClient_, schedulerClient_;
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
+  std::unique_ptr<controllers::DaemonSetController> daemonSets_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;

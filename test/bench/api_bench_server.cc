@@ -46,7 +46,9 @@ void TrackedScratchDir::trackDirPath() { trackDir(dir_.path()); }
 
 TrackedScratchDir::~TrackedScratchDir() { untrackDir(dir_.path()); }
 
-TugServer::TugServer() : dataDir_(dir_.file("data")), logPath_(dir_.file("server.log")) {
+TugServer::TugServer(std::vector<std::string> extraArgs)
+    : extraArgs_(std::move(extraArgs)), dataDir_(dir_.file("data")),
+      logPath_(dir_.file("server.log")) {
   std::ofstream(dir_.file("config.yaml")).flush();  // empty: nothing from /etc/tug leaks in
   auto start = Clock::now();
   spawn();
@@ -68,6 +70,7 @@ void TugServer::spawn() {
                                    "127.0.0.1",
                                    "--write-kubeconfig",
                                    dir_.file("kubeconfig.yaml")};
+  args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());
@@ -148,6 +151,24 @@ double TugServer::rssMib() const {
     }
   }
   fail("no VmRSS for tug server " + std::to_string(pid_));
+}
+
+double TugServer::cpuSeconds() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) end at ')'; utime and stime are
+  // the 14th and 15th fields of the line.
+  size_t close = stat.rfind(')');
+  require(close != std::string::npos, "no /proc stat for tug server " + std::to_string(pid_));
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) {
+      ticks += std::strtod(field.c_str(), nullptr);
+    }
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace tug::bench

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "bench/bench_util.h"
 
@@ -27,7 +28,8 @@ class TrackedScratchDir {
 // SIGKILL after a few seconds) and removes the directory.
 class TugServer {
  public:
-  TugServer();
+  // `extraArgs` go after the flags every run has (e.g. "--controllers", "*,-nodelifecycle").
+  explicit TugServer(std::vector<std::string> extraArgs = {});
   ~TugServer();
   TugServer(const TugServer&) = delete;
   TugServer& operator=(const TugServer&) = delete;
@@ -40,12 +42,15 @@ class TugServer {
   std::string tlsFile(const std::string& name) const;
   // The server's resident memory now (VmRSS in /proc/<pid>/status).
   double rssMib() const;
+  // CPU time the server has used so far (user and system), in seconds.
+  double cpuSeconds() const;
 
  private:
   void spawn();
   void waitUntilStarted();
 
   TrackedScratchDir dir_;
+  std::vector<std::string> extraArgs_;
   std::string dataDir_;
   std::string logPath_;
   pid_t pid_ = -1;

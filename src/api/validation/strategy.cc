@@ -255,6 +255,41 @@ void keepSpecField(Json& obj, const Json& old, const char* key) {
   }
 }
 
+// A DaemonSet's template generation (apps/v1 keeps it in an annotation): 1 on create, then one
+// more each time the template changes; whatever the client sent is overwritten.
+constexpr const char* kTemplateGeneration = "deprecated.daemonset.template.generation";
+
+void setTemplateGeneration(Json& ds, long long generation) {
+  if (Json* meta = ensureObject(ds, "metadata")) {
+    if (Json* annotations = ensureObject(*meta, "annotations")) {
+      (*annotations)[kTemplateGeneration] = std::to_string(generation);
+    }
+  }
+}
+
+long long templateGeneration(const Json& ds) {
+  const Json* meta = objectField(ds, "metadata");
+  const Json* annotations = meta ? objectField(*meta, "annotations") : nullptr;
+  const std::string v = annotations ? stringField(*annotations, kTemplateGeneration) : "";
+  try {
+    return v.empty() ? 0 : std::stoll(v);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+const Json* daemonSetTemplate(const Json& ds) {
+  const Json* spec = objectField(ds, "spec");
+  return spec ? field(*spec, "template") : nullptr;
+}
+
+void prepareDaemonSetUpdate(Json& ds, const Json& old) {
+  const Json* now = daemonSetTemplate(ds);
+  const Json* before = daemonSetTemplate(old);
+  const bool changed = (now == nullptr) != (before == nullptr) || (now && *now != *before);
+  setTemplateGeneration(ds, templateGeneration(old) + (changed ? 1 : 0));
+}
+
 }  // namespace
 
 void prepareCreate(std::string_view group, std::string_view kind, Json& obj) {
@@ -266,13 +301,17 @@ void prepareCreate(std::string_view group, std::string_view kind, Json& obj) {
     preparePod(obj);
   } else if (group.empty() && kind == "Namespace") {
     prepareNamespace(obj);
+  } else if (group == "apps" && kind == "DaemonSet") {
+    setTemplateGeneration(obj, 1);
   } else if (group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition") {
     prepareCustomResourceDefinition(obj);
   }
 }
 
 void prepareUpdate(std::string_view group, std::string_view kind, Json& obj, const Json& old) {
-  if (group.empty() && kind == "Service") {
+  if (group == "apps" && kind == "DaemonSet") {
+    prepareDaemonSetUpdate(obj, old);
+  } else if (group.empty() && kind == "Service") {
     const Json* spec = objectField(obj, "spec");
     const Json* oldSpec = objectField(old, "spec");
     // A change of type to or from ExternalName starts the IP fields afresh, as upstream does.

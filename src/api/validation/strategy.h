@@ -6,7 +6,8 @@
 
 // What upstream's registry strategies change on writes beyond defaulting: the generated Job
 // selector and labels, a Namespace's `kubernetes` finalizer, a Service's IP family fields, a
-// new Pod's status. Run after defaulting and before validation.
+// new Pod's status, a DaemonSet's template generation. Run after defaulting and before
+// validation.
 namespace tug::api::validation {
 
 // REQUIRES: metadata.name and metadata.uid are set (the Job's generated labels use them).

@@ -84,9 +84,7 @@ void EndpointsController::start() {
 
 void EndpointsController::stop() {
   queue_.shutDown();
-  for (client::Informer* i : {&services_, &pods_, &endpoints_, &slices_}) {
-    i->stop();
-  }
+  client::stopInformers({&services_, &pods_, &endpoints_, &slices_});
   if (worker_.joinable()) {
     worker_.join();
   }

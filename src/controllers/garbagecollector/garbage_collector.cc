@@ -90,7 +90,11 @@ void GarbageCollector::stop() {
     std::lock_guard<std::mutex> lock(mu_);
     monitors.swap(monitors_);
   }
-  monitors.clear();  // stops the informers
+  std::vector<client::Informer*> informers;
+  for (auto& [key, m] : monitors) {
+    informers.push_back(m->informer.get());
+  }
+  client::stopInformers(informers);
 }
 
 size_t GarbageCollector::watchedResources() const {
@@ -194,7 +198,12 @@ Status GarbageCollector::syncMonitors() {
   for (auto& m : gone) {
     TUG_LOG(kDebug, kLog) << "no longer watching " << monitorKey(m->served);
   }
-  gone.clear();  // stops their informers, outside the lock
+  // Outside the lock.
+  std::vector<client::Informer*> goneInformers;
+  for (auto& m : gone) {
+    goneInformers.push_back(m->informer.get());
+  }
+  client::stopInformers(goneInformers);
   return Status::ok();
 }
 

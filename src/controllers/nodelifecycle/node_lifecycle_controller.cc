@@ -73,9 +73,7 @@ void NodeLifecycleController::stop() {
   if (thread_.joinable()) {
     thread_.join();
   }
-  for (client::Informer* i : {&nodes_, &leases_, &pods_}) {
-    i->stop();
-  }
+  client::stopInformers({&nodes_, &leases_, &pods_});
 }
 
 void NodeLifecycleController::run() {

@@ -46,8 +46,7 @@ void ServiceAccountController::start() {
 
 void ServiceAccountController::stop() {
   queue_.shutDown();
-  namespaces_.stop();
-  serviceAccounts_.stop();
+  client::stopInformers({&namespaces_, &serviceAccounts_});
   if (worker_.joinable()) {
     worker_.join();
   }

@@ -10,6 +10,15 @@ void Expectations::expectCreations(const std::string& key, int count) {
   e.since = Clock::now();
 }
 
+void Expectations::expect(const std::string& key, int adds,
+                          const std::vector<std::string>& podKeys) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& e = entries_[key];
+  e.adds = adds;
+  e.deletes = std::set<std::string>(podKeys.begin(), podKeys.end());
+  e.since = Clock::now();
+}
+
 void Expectations::creationObserved(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);

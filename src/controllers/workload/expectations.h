@@ -21,6 +21,8 @@ class Expectations {
 
   void expectCreations(const std::string& key, int count);
   void creationObserved(const std::string& key);
+  // Both at once, for a sync that creates and deletes (upstream's SetExpectations).
+  void expect(const std::string& key, int adds, const std::vector<std::string>& podKeys);
   // `podKeys` are "<namespace>/<name>" of the objects being deleted.
   void expectDeletions(const std::string& key, const std::vector<std::string>& podKeys);
   // Counts only a deletion the controller expected, once.

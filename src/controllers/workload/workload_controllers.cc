@@ -42,13 +42,9 @@ void WorkloadControllers::stop() {
   started_ = false;
   deploymentController_.stop();
   statefulSetController_.stop();
-  claims_.stop();
-  controllerRevisions_.stop();
-  statefulSets_.stop();
   replicaSetController_.stop();
-  deployments_.stop();
-  replicaSets_.stop();
-  pods_.stop();
+  client::stopInformers({&claims_, &controllerRevisions_, &statefulSets_, &deployments_,
+                         &replicaSets_, &pods_});
 }
 
 }  // namespace tug::controllers

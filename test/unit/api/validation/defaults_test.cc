@@ -260,3 +260,25 @@ TEST_CASE("defaulting is idempotent and tolerates bodies of the wrong shape", "[
     CHECK_NOTHROW(prepareCreate("batch", "Job", copy));
   }
 }
+
+TEST_CASE("a DaemonSet's template generation starts at 1 and counts template changes",
+          "[defaults]") {
+  using tug::api::validation::prepareUpdate;
+  constexpr const char* kKey = "deprecated.daemonset.template.generation";
+  json ds = {{"metadata", {{"name", "agent"}, {"annotations", {{kKey, "7"}, {"a", "b"}}}}},
+             {"spec", {{"template", bareTemplate()}}}};
+  prepareCreate("apps", "DaemonSet", ds);
+  CHECK(ds["metadata"]["annotations"] == json{{kKey, "1"}, {"a", "b"}});
+
+  json same = ds;
+  same["metadata"]["annotations"].erase(kKey);
+  same["spec"]["minReadySeconds"] = 5;
+  prepareUpdate("apps", "DaemonSet", same, ds);
+  CHECK(same["metadata"]["annotations"][kKey] == "1");
+
+  json changed = same;
+  changed["metadata"]["annotations"][kKey] = "40";
+  changed["spec"]["template"]["spec"]["hostNetwork"] = true;
+  prepareUpdate("apps", "DaemonSet", changed, same);
+  CHECK(changed["metadata"]["annotations"][kKey] == "2");
+}

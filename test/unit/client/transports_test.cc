@@ -1,6 +1,5 @@
-#include "client/https_client.h"
-
 #include <filesystem>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -8,6 +7,7 @@
 #include "apiserver/apiserver.h"
 #include "apiserver/discovery_routes.h"
 #include "apiserver/resources.h"
+#include "client/https_client.h"
 #include "client/informer.h"
 #include "pki/pki.h"
 #include "store/sqlite/sqlite_store.h"
@@ -28,7 +28,7 @@ struct LocalServer {
   pki::PkiFiles files;
   int port = 0;
 
-  LocalServer() {
+  explicit LocalServer(const apiserver::RequestAuthorizer* authorizer = nullptr) {
     char tmpl[] = "/tmp/tug-client-test-XXXXXX";
     dir = mkdtemp(tmpl);
     auto s = store::openSqlite(store::SqliteOptions{.path = dir + "/state.db"});
@@ -53,6 +53,7 @@ struct LocalServer {
         o, apiserver::Authenticator(), apiserver::HealthChecks(),
         std::vector<apiserver::RouteInstaller>{apiserver::discoveryRoutes(*catalog),
                                                apiserver::resourcesInstaller(*store, *catalog)});
+    api->setAuthorizer(authorizer);
     auto started = api->start();
     REQUIRE(started.ok());
     port = *started;
@@ -66,6 +67,28 @@ struct LocalServer {
     return Endpoint{"127.0.0.1", port, files.serverCaCert, files.adminCert, files.adminKey, "",
                     "client-test"};
   }
+  // A client of the server over `transport`: "https" (as the admin) or "in-process".
+  std::unique_ptr<Client> client(const std::string& transport) const {
+    if (transport == "https") {
+      return std::make_unique<HttpsClient>(admin());
+    }
+    apiserver::UserInfo user{"tester", {"system:masters", "system:authenticated"}, true, {}, {}};
+    return api->inProcessClient(user, "client-test");
+  }
+};
+
+// Refuses everything but reads of configmaps, as RBAC would refuse a user without a binding.
+class ReadOnlyConfigMaps : public apiserver::RequestAuthorizer {
+ public:
+  std::optional<json> refuse(const apiserver::UserInfo& user,
+                             const httplib::Request& req) const override {
+    if (req.method == "GET" && req.path.find("/configmaps") != std::string::npos) {
+      return std::nullopt;
+    }
+    return json{{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
+                {"message", "user \"" + user.name + "\" cannot do that"},
+                {"reason", "Forbidden"}, {"code", 403}};
+  }
 };
 
 json configMap(const std::string& name, const std::string& value) {
@@ -77,9 +100,12 @@ json configMap(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-TEST_CASE("the HTTPS client creates, reads, updates, patches and deletes", "[client]") {
+TEST_CASE("both transports create, read, update, patch and delete", "[client]") {
+  std::string transport = GENERATE(as<std::string>{}, "https", "in-process");
+  INFO("transport " << transport);
   LocalServer server;
-  HttpsClient c(server.admin());
+  auto client = server.client(transport);
+  Client& c = *client;
   auto cm = Resource::builtin("", "v1", "configmaps");
   REQUIRE(cm.ok());
 
@@ -122,9 +148,12 @@ TEST_CASE("the HTTPS client creates, reads, updates, patches and deletes", "[cli
   CHECK(c.get(*ns, "", "kube-system").ok());  // cluster-scoped: no namespace in the path
 }
 
-TEST_CASE("an informer over HTTPS sees what is written", "[client]") {
+TEST_CASE("an informer over either transport sees what is written", "[client]") {
+  std::string transport = GENERATE(as<std::string>{}, "https", "in-process");
+  INFO("transport " << transport);
   LocalServer server;
-  HttpsClient c(server.admin());
+  auto client = server.client(transport);
+  Client& c = *client;
   auto cm = Resource::builtin("", "v1", "configmaps");
   REQUIRE(cm.ok());
   REQUIRE(c.create(*cm, "default", configMap("before", "0")).ok());
@@ -168,4 +197,75 @@ TEST_CASE("an informer over HTTPS sees what is written", "[client]") {
   REQUIRE(cached.has_value());
   CHECK((*cached)["data"]["k"] == "9");
   informer.stop();
+}
+
+TEST_CASE("both transports end a watch from a compacted revision with Gone", "[client]") {
+  std::string transport = GENERATE(as<std::string>{}, "https", "in-process");
+  INFO("transport " << transport);
+  LocalServer server;
+  auto client = server.client(transport);
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(client->create(*cm, "default", configMap("c" + std::to_string(i), "x")).ok());
+  }
+  REQUIRE(server.store->compact(server.store->currentRevision()).isOk());
+  ListOptions from;
+  from.resourceVersion = "1";
+  auto stream = client->watch(*cm, "default", from);
+  REQUIRE(stream.ok());
+  Result<std::optional<WatchEvent>> e = std::optional<WatchEvent>();
+  for (int i = 0; i < 50 && e.ok() && !*e; ++i) {
+    e = (*stream)->next(100ms);
+  }
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.status().code() == Code::kGone);
+}
+
+TEST_CASE("an in-process watch stops at once when closed from another thread", "[client]") {
+  LocalServer server;
+  auto client = server.client("in-process");
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+  auto stream = client->watch(*cm, "default");
+  REQUIRE(stream.ok());
+  EventStream& s = **stream;
+  std::thread closer([&] {
+    std::this_thread::sleep_for(100ms);
+    s.close();
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto e = s.next(10s);  // nothing is written: only close() ends the wait
+  closer.join();
+  CHECK(std::chrono::steady_clock::now() - start < 1s);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.status().code() == Code::kUnavailable);
+}
+
+TEST_CASE("in-process requests are authorized and bad requests get the API's errors",
+          "[client]") {
+  LocalServer server;
+  auto client = server.client("in-process");
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+  // A body that is no object of the kind, and a path no route serves.
+  auto wrongKind = client->create(*cm, "default", json{{"apiVersion", "v1"}, {"kind", "Pod"},
+                                                       {"metadata", {{"name", "p"}}}});
+  REQUIRE_FALSE(wrongKind.ok());
+  CHECK(wrongKind.status().code() == Code::kBadRequest);
+  auto nowhere = client->get(Resource{"nowhere.example.com", "v1", "things", true}, "default", "x");
+  REQUIRE_FALSE(nowhere.ok());
+  CHECK(nowhere.status().code() == Code::kNotFound);
+
+  ReadOnlyConfigMaps readOnly;
+  LocalServer guarded(&readOnly);
+  auto limited = guarded.client("in-process");
+  CHECK(limited->list(*cm, "default").ok());
+  auto refused = limited->create(*cm, "default", configMap("x", "1"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kForbidden);
+  CHECK(refused.status().message() == "user \"tester\" cannot do that");
+  auto watchRefused = limited->watch(Resource{"", "v1", "secrets", true}, "default");
+  REQUIRE_FALSE(watchRefused.ok());
+  CHECK(watchRefused.status().code() == Code::kForbidden);
 }
