@@ -203,6 +203,7 @@ class OrderedReadyTest(StatefulSetTestCase):
         # A Failed pod is deleted and created again.
         failed = self.set_pods()["web-0"]
         failed["status"]["phase"] = "Failed"
+        del failed["metadata"]["resourceVersion"]
         code, body = self.call("PUT", PODS + "/web-0/status", failed)
         self.assertEqual(code, 200, body)
         self.wait_until(
@@ -436,6 +437,7 @@ class ValidationTest(StatefulSetTestCase):
         self.apply(statefulset_manifest(replicas=1, claims=False))
         s = self.statefulset()
         s["spec"]["serviceName"] = "other"
+        del s["metadata"]["resourceVersion"]  # the controller writes status meanwhile
         code, body = self.call("PUT", SETS + "/web", s)
         self.assertEqual(code, 422, body)
         self.assertIn("updates to statefulset spec for fields other than", body["message"])
