@@ -29,6 +29,7 @@ class RouteTable {
  private:
   struct Route {
     std::string method;
+    std::string literal;  // what every path the pattern matches starts with
     std::regex pattern;
     AuthenticatingHandler handler;
   };

@@ -72,7 +72,7 @@ std::optional<json> Informer::get(std::string_view ns, std::string_view name) co
   if (it == objects_.end()) {
     return std::nullopt;
   }
-  return it->second;
+  return *it->second;
 }
 
 std::vector<json> Informer::list(std::string_view ns) const {
@@ -80,7 +80,7 @@ std::vector<json> Informer::list(std::string_view ns) const {
   std::vector<json> out;
   for (const auto& [key, obj] : objects_) {
     if (ns.empty() || splitKey(key).first == ns) {
-      out.push_back(obj);
+      out.push_back(*obj);
     }
   }
   return out;
@@ -90,7 +90,7 @@ void Informer::forEach(std::string_view ns, const std::function<void(const json&
   std::lock_guard<std::mutex> lock(mu_);
   if (ns.empty()) {
     for (const auto& [key, obj] : objects_) {
-      fn(obj);
+      fn(*obj);
     }
     return;
   }
@@ -98,7 +98,7 @@ void Informer::forEach(std::string_view ns, const std::function<void(const json&
   const std::string prefix = std::string(ns) + "/";
   for (auto it = objects_.lower_bound(prefix);
        it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-    fn(it->second);
+    fn(*it->second);
   }
 }
 
@@ -131,7 +131,7 @@ void Informer::run() {
 }
 
 bool Informer::relist() {
-  std::map<std::string, json> fresh;
+  std::map<std::string, std::shared_ptr<const json>> fresh;
   std::string rv;
   ListOptions options = selectors_;
   options.limit = 500;
@@ -144,30 +144,31 @@ bool Informer::relist() {
     }
     for (json& obj : page->items) {
       std::string key = objectKey(obj);  // before the move: json's operator= takes by value
-      fresh[key] = transform_ ? transform_(std::move(obj)) : std::move(obj);
+      fresh[key] =
+          std::make_shared<const json>(transform_ ? transform_(std::move(obj)) : std::move(obj));
     }
     rv = page->resourceVersion;
     options.continueToken = page->continueToken;
   } while (!options.continueToken.empty() && !stopping_);
 
-  std::map<std::string, json> old;
+  std::map<std::string, std::shared_ptr<const json>> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
     old.swap(objects_);
-    objects_ = fresh;
+    objects_ = fresh;  // the pointers: the objects are shared
     resourceVersion_ = rv;
   }
   for (const auto& [key, obj] : fresh) {
     auto it = old.find(key);
     if (it == old.end()) {
-      notifyAdd(obj);
-    } else if (it->second != obj) {
-      notifyUpdate(it->second, obj);
+      notifyAdd(*obj);
+    } else if (*it->second != *obj) {
+      notifyUpdate(*it->second, *obj);
     }
   }
   for (const auto& [key, obj] : old) {
     if (!fresh.count(key)) {
-      notifyDelete(obj);
+      notifyDelete(*obj);
     }
   }
   {
@@ -221,7 +222,8 @@ void Informer::apply(WatchEvent e) {
   if (transform_) {
     e.object = transform_(std::move(e.object));
   }
-  std::optional<json> old;
+  auto now = std::make_shared<const json>(std::move(e.object));
+  std::shared_ptr<const json> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = objects_.find(key); it != objects_.end()) {
@@ -230,16 +232,16 @@ void Informer::apply(WatchEvent e) {
     if (e.type == "DELETED") {
       objects_.erase(key);
     } else {
-      objects_[key] = e.object;
+      objects_[key] = now;
     }
     resourceVersion_ = rv;
   }
   if (e.type == "DELETED") {
-    notifyDelete(old ? *old : e.object);
+    notifyDelete(old ? *old : *now);
   } else if (old) {
-    notifyUpdate(*old, e.object);
+    notifyUpdate(*old, *now);
   } else {
-    notifyAdd(e.object);
+    notifyAdd(*now);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,7 +75,9 @@ class Informer {
 
   mutable std::mutex mu_;
   std::condition_variable synced_;
-  std::map<std::string, json> objects_;  // by key "<ns>/<name>"
+  // By key "<ns>/<name>". Shared, never copied: an event hands the object it replaces to
+  // the handlers while the cache already holds the new one.
+  std::map<std::string, std::shared_ptr<const json>> objects_;
   std::string resourceVersion_;
   bool hasSynced_ = false;
 

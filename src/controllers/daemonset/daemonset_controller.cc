@@ -97,10 +97,7 @@ void DaemonSetController::stop() {
     }
   }
   workers_.clear();
-  revisions_.stop();
-  nodes_.stop();
-  pods_.stop();
-  daemonSets_.stop();
+  client::stopInformers({&revisions_, &nodes_, &pods_, &daemonSets_});
 }
 
 std::optional<json> DaemonSetController::resolve(const std::string& ns, const json& ref) const {
