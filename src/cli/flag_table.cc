@@ -81,7 +81,7 @@ std::span<const FlagSpec> flagTable() {
        .defaultValue = "*",
        .usage = "Controllers to run, comma-separated: * for all, NAME to add, -NAME to leave out "
                 "(namespace, serviceaccount, endpoint, endpointslice, nodelifecycle, "
-                "garbagecollector, replicaset, deployment, daemonset)",
+                "garbagecollector, replicaset, deployment, daemonset, statefulset)",
        .metavar = "LIST",
        .subcommands = kServer,
        .allowEmpty = false},

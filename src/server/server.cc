@@ -225,8 +225,8 @@ controllers::NodeLifecycleOptions nodeLifecycleOptions(const cli::ServerOptions&
 Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
-      "garbagecollector", "replicaset",     "deployment", "daemonset", "job",
-      "cronjob",          "ttl-after-finished"};
+      "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
+      "job",              "cronjob",        "ttl-after-finished"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -280,9 +280,10 @@ class ControlPlane {
         garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
         garbageCollector_->start();
       }
-      if (on("replicaset") || on("deployment")) {
+      if (on("replicaset") || on("deployment") || on("statefulset")) {
         workloads_ = std::make_unique<controllers::WorkloadControllers>(
-            c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment")});
+            c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
+                                                         on("statefulset")});
         workloads_->start();
       }
       if (on("daemonset")) {

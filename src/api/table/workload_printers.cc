@@ -1,5 +1,7 @@
 // Workload controllers: deployments, replica sets, replication controllers, stateful sets,
-// daemon sets, jobs and cron jobs.
+// controller revisions, daemon sets, jobs and cron jobs.
+#include <cctype>
+
 #include "api/table/builtin_printers.h"
 #include "api/table/formatting.h"
 #include "api/table/json_fields.h"
@@ -71,6 +73,33 @@ Row statefulSetRow(const json& s, TimePoint now) {
                    std::to_string(desiredReplicas(s)),
                age(s, now)};
   appendContainers(row, templateContainers(s));
+  return row;
+}
+
+// "<kind>.<group>/<name>" of the controller reference (upstream's formatResourceName), or
+// "<none>".
+std::string controllerCell(const json& obj) {
+  for (const json& ref : array(obj, {"metadata", "ownerReferences"})) {
+    if (!boolean(ref, {"controller"})) {
+      continue;
+    }
+    std::string apiVersion = str(ref, {"apiVersion"});
+    size_t slash = apiVersion.find('/');
+    std::string kind = str(ref, {"kind"});
+    if (slash != std::string::npos) {
+      kind += "." + apiVersion.substr(0, slash);
+    }
+    for (char& c : kind) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return kind + "/" + str(ref, {"name"});
+  }
+  return "<none>";
+}
+
+Row controllerRevisionRow(const json& r, TimePoint now) {
+  Row row;
+  row.cells = {name(r), controllerCell(r), integer(r, {"revision"}), age(r, now)};
   return row;
 }
 
@@ -195,6 +224,12 @@ void addWorkloadPrinters(PrinterEntries& out) {
                                         ageColumn()},
                                        false),
                    statefulSetRow)});
+  out.push_back({"apps", "controllerrevisions",
+                 makePrinter({nameColumn(),
+                              column("Controller", "string", "Controller of the object"),
+                              column("Revision", "string", "Revision of the ControllerRevision"),
+                              ageColumn()},
+                             controllerRevisionRow)});
   out.push_back(
       {"apps", "daemonsets",
        makePrinter(

@@ -207,7 +207,17 @@ ErrorList validateStatefulSet(const Json& obj) {
     errs.push_back(invalid(p.child("updateStrategy"), strategy,
                            "must be 'RollingUpdate' or 'OnDelete'"));
   }
+  if (const Json* retention = objectField(spec, "persistentVolumeClaimRetentionPolicy")) {
+    const Path rp = p.child("persistentVolumeClaimRetentionPolicy");
+    for (const char* when : {"whenDeleted", "whenScaled"}) {
+      append(errs, oneOf(*retention, when, rp.child(when), {"Delete", "Retain"}, true));
+    }
+  }
   append(errs, nonNegative(spec, "replicas", p.child("replicas")));
+  append(errs, nonNegative(spec, "minReadySeconds", p.child("minReadySeconds")));
+  if (const Json* ordinals = objectField(spec, "ordinals")) {
+    append(errs, nonNegative(*ordinals, "start", p.child("ordinals", "start")));
+  }
   append(errs, validateSelectorAndTemplate(spec, p, "statefulset"));
   if (const Json* tmpl = objectField(spec, "template")) {
     if (const Json* meta = objectField(*tmpl, "metadata")) {

@@ -6,8 +6,12 @@ WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled
     : pods_(client, client::Resource{"", "v1", "pods", true}),
       replicaSets_(client, client::Resource{"apps", "v1", "replicasets", true}),
       deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
+      statefulSets_(client, client::Resource{"apps", "v1", "statefulsets", true}),
+      controllerRevisions_(client, client::Resource{"apps", "v1", "controllerrevisions", true}),
+      claims_(client, client::Resource{"", "v1", "persistentvolumeclaims", true}),
       replicaSetController_(client, pods_, replicaSets_),
       deploymentController_(client, pods_, replicaSets_, deployments_),
+      statefulSetController_(client, pods_, statefulSets_, controllerRevisions_, claims_),
       enabled_(enabled) {}
 
 WorkloadControllers::~WorkloadControllers() { stop(); }
@@ -17,6 +21,12 @@ void WorkloadControllers::start() {
   pods_.start();
   replicaSets_.start();
   deployments_.start();
+  if (enabled_.statefulSets) {
+    statefulSets_.start();
+    controllerRevisions_.start();
+    claims_.start();
+    statefulSetController_.start();
+  }
   if (enabled_.replicaSets) {
     replicaSetController_.start();
   }
@@ -31,8 +41,10 @@ void WorkloadControllers::stop() {
   }
   started_ = false;
   deploymentController_.stop();
+  statefulSetController_.stop();
   replicaSetController_.stop();
-  client::stopInformers({&deployments_, &replicaSets_, &pods_});
+  client::stopInformers({&claims_, &controllerRevisions_, &statefulSets_, &deployments_,
+                         &replicaSets_, &pods_});
 }
 
 }  // namespace tug::controllers

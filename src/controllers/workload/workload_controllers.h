@@ -6,9 +6,11 @@
 #include "client/informer.h"
 #include "controllers/deployment/deployment_controller.h"
 #include "controllers/replicaset/replicaset_controller.h"
+#include "controllers/statefulset/statefulset_controller.h"
 
-// The ReplicaSet and Deployment controllers with the informers they share (pods, ReplicaSets,
-// Deployments): one watch and one cache of each for both.
+// The ReplicaSet, Deployment and StatefulSet controllers with the informers they share (pods,
+// ReplicaSets, Deployments, StatefulSets, ControllerRevisions, PersistentVolumeClaims): one watch
+// and one cache of each.
 namespace tug::controllers {
 
 class WorkloadControllers {
@@ -17,8 +19,9 @@ class WorkloadControllers {
   struct Enabled {
     bool replicaSets;
     bool deployments;
+    bool statefulSets;
   };
-  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true});
+  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true, true});
   ~WorkloadControllers();
 
   void start();
@@ -26,8 +29,10 @@ class WorkloadControllers {
 
  private:
   client::Informer pods_, replicaSets_, deployments_;
+  client::Informer statefulSets_, controllerRevisions_, claims_;
   ReplicaSetController replicaSetController_;
   DeploymentController deploymentController_;
+  StatefulSetController statefulSetController_;
   const Enabled enabled_;
   bool started_ = false;
 };

@@ -137,6 +137,15 @@ TEST_CASE("deployments, replica sets, stateful sets and daemon sets", "[table][w
   json sts = {{"metadata", meta("db")}, {"spec", {{"replicas", 3}, {"template", tmpl}}},
               {"status", {{"readyReplicas", 3}}}};
   CHECK(cells("apps", "statefulsets", sts) == json({"db", "3/3", "60m", "app,log", "nginx:1,busybox"}));
+  json cr = {{"metadata", meta("db-7b9")}, {"revision", 2}};
+  cr["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"}, {"kind", "StatefulSet"},
+                                        {"name", "db"}, {"uid", "u"}, {"controller", true}}};
+  CHECK(columnNames("apps", "controllerrevisions", false) ==
+        Names{"Name", "Controller", "Revision", "Age"});
+  CHECK(cells("apps", "controllerrevisions", cr) ==
+        json({"db-7b9", "statefulset.apps/db", 2, "60m"}));
+  cr["metadata"].erase("ownerReferences");
+  CHECK(cells("apps", "controllerrevisions", cr) == json({"db-7b9", "<none>", 2, "60m"}));
   json ds = {{"metadata", meta("agent")},
              {"spec", {{"template", {{"spec", {{"nodeSelector", {{"os", "linux"}}}}}}}}},
              {"status", {{"desiredNumberScheduled", 2}, {"currentNumberScheduled", 2},

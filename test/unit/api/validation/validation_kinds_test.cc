@@ -64,6 +64,16 @@ TEST_CASE("ReplicaSet, DaemonSet and StatefulSet", "[validation][apps]") {
                  "'Parallel'",
                  "spec.updateStrategy.rollingUpdate: Invalid value: {\"partition\":1}: only "
                  "allowed for updateStrategy 'RollingUpdate'"});
+  json claims = deployment();
+  claims["spec"]["persistentVolumeClaimRetentionPolicy"] = {{"whenDeleted", "Keep"},
+                                                            {"whenScaled", "Delete"}};
+  claims["spec"]["minReadySeconds"] = -1;
+  claims["spec"]["ordinals"] = {{"start", -2}};
+  CHECK(createErrors("apps", "StatefulSet", claims) ==
+        Messages{"spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: "
+                 "\"Keep\": supported values: \"Delete\", \"Retain\"",
+                 "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0",
+                 "spec.ordinals.start: Invalid value: -2: must be greater than or equal to 0"});
 }
 
 TEST_CASE("Job and CronJob", "[validation][batch]") {
