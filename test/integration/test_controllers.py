@@ -55,6 +55,20 @@ class NamespaceControllerTest(ControllersTestCase):
         code, secrets = self.call("GET", "/api/v1/namespaces/work/secrets")
         self.assertEqual(secrets["items"], [])
 
+    def test_content_outlives_the_namespace_deletion_for_the_grace_period(self):
+        # As upstream, the controller acts 5 s after the deletion, so a client deleting a
+        # namespace and then its objects (`kubectl delete -f` of a file that holds both) finds
+        # them still there.
+        self.create_namespace("late")
+        self.create_cm("one", ns="late")
+        code, body = self.call("DELETE", "/api/v1/namespaces/late")
+        self.assertEqual(code, 200, body)
+        self.assertEqual(body["status"]["phase"], "Terminating")
+        code, body = self.call("DELETE", "/api/v1/namespaces/late/configmaps/one")
+        self.assertEqual(code, 200, body)
+        self.wait_until(lambda: self.call("GET", "/api/v1/namespaces/late")[0] == 404,
+                        "the namespace to go", timeout=30)
+
     def test_a_namespace_waits_for_objects_with_finalizers(self):
         self.create_namespace("held")
         code, body = self.call("POST", "/api/v1/namespaces/held/configmaps",

@@ -49,7 +49,8 @@ def setUpModule():
     # The deployments and pods here are read back as written: no scheduler or workload
     # controller acts on them (the namespace controller does: namespaces are deleted here).
     SERVER = Server(TMP, "-c", config, "-d", os.path.join(TMP, "data"), "--disable-scheduler",
-                    "--controllers", "*,-deployment,-replicaset,-statefulset")
+                    "--controllers",
+                    "*,-deployment,-replicaset,-statefulset,-daemonset,-job,-cronjob")
     unittest.addModuleCleanup(SERVER.kill)  # runs before the rmtree
     log = SERVER.wait_for(STARTED)
     SERVER.port = int(SERVING.search(log).group(1))

@@ -27,11 +27,12 @@ bool holdsFinalizer(const client::json& ns) {
 
 }  // namespace
 
-NamespaceController::NamespaceController(client::Client& client)
+NamespaceController::NamespaceController(client::Client& client,
+                                         std::chrono::milliseconds deletionGracePeriod)
     : client_(client), namespaces_(client, kNamespaces) {
-  auto enqueue = [this](const client::json& ns) {
+  auto enqueue = [this, deletionGracePeriod](const client::json& ns) {
     if (terminating(ns)) {
-      queue_.add(ns["metadata"].value("name", ""));
+      queue_.addAfter(ns["metadata"].value("name", ""), deletionGracePeriod);
     }
   };
   namespaces_.addHandlers(client::EventHandlers{

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <thread>
 
 #include "client/client.h"
@@ -15,7 +16,13 @@ namespace tug::controllers {
 
 class NamespaceController {
  public:
-  explicit NamespaceController(client::Client& client);
+  // Upstream's grace period: a namespace marked for deletion is processed this long after the
+  // event, so that writes already under way (other API servers, a client deleting the
+  // namespace and then its contents) land first.
+  static constexpr std::chrono::milliseconds kDeletionGracePeriod{5000};
+
+  explicit NamespaceController(client::Client& client,
+                               std::chrono::milliseconds deletionGracePeriod = kDeletionGracePeriod);
   ~NamespaceController();
 
   void start();
