@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <set>
 #include <sstream>
-#include <filesystem>
 
 #include "api/resource_registry.h"
 #include "apiserver/access_reviews.h"
@@ -25,6 +27,7 @@
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "client/client.h"
+#include "client/leader_election.h"
 #include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
@@ -247,64 +250,111 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   return enabled;
 }
 
+// Who this server is in leader election: the same across its restarts (so a server that stopped
+// without releasing its Leases takes them back at once), different for every data dir.
+std::string electionIdentity(const std::string& dataDir) {
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016zx", std::hash<std::string>{}(dataDir));
+  return hostname() + "_" + hash;
+}
+
 // The scheduler and the controllers, each part a client of the API in this process, either one
-// off when the flags say so. Members go in reverse order: the clients last.
+// off when the flags say so. Each runs only while this server holds its Lease (leader
+// election), as kube-scheduler and kube-controller-manager do, so that servers sharing a
+// datastore run one of each. Members go in reverse order: the clients last.
 class ControlPlane {
  public:
   ControlPlane(const cli::ServerOptions& o, const StartedApi& api,
-               const std::set<std::string>& enabled) {
-    auto on = [&](const char* name) { return enabled.count(name) > 0; };
+               const std::set<std::string>& enabled, const std::string& identity)
+      : options_(o), enabled_(enabled) {
     if (!o.disableControllerManager && !enabled.empty()) {
       controllerClient_ =
           componentClient(api, "system:kube-controller-manager", "tug-controller-manager");
-      client::Client& c = *controllerClient_;
-      if (on("namespace")) {
-        namespaces_ = std::make_unique<controllers::NamespaceController>(c);
-        namespaces_->start();
-      }
-      if (on("serviceaccount")) {
-        serviceAccounts_ = std::make_unique<controllers::ServiceAccountController>(c);
-        serviceAccounts_->start();
-      }
-      // One controller keeps both the Endpoints and the EndpointSlices.
-      if (on("endpoint") || on("endpointslice")) {
-        endpoints_ = std::make_unique<controllers::EndpointsController>(c);
-        endpoints_->start();
-      }
-      if (on("nodelifecycle")) {
-        nodeLifecycle_ =
-            std::make_unique<controllers::NodeLifecycleController>(c, nodeLifecycleOptions(o));
-        nodeLifecycle_->start();
-      }
-      if (on("garbagecollector")) {
-        garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
-        garbageCollector_->start();
-      }
-      if (on("replicaset") || on("deployment") || on("statefulset")) {
-        workloads_ = std::make_unique<controllers::WorkloadControllers>(
-            c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
-                                                         on("statefulset")});
-        workloads_->start();
-      }
-      if (on("daemonset")) {
-        daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
-        daemonSets_->start();
-      }
-      if (on("job") || on("cronjob") || on("ttl-after-finished")) {
-        batch_ = std::make_unique<controllers::BatchControllers>(
-            c, controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
-                                                      on("ttl-after-finished")});
-        batch_->start();
-      }
+      controllerElector_ = std::make_unique<client::LeaderElector>(
+          *controllerClient_, leaseOptions("kube-controller-manager", identity),
+          [this] { startControllers(); }, [this] { stopControllers(); });
+      controllerElector_->start();
     }
     if (!o.disableScheduler) {
       schedulerClient_ = componentClient(api, "system:kube-scheduler", "tug-scheduler");
-      scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_);
-      scheduler_->start();
+      schedulerElector_ = std::make_unique<client::LeaderElector>(
+          *schedulerClient_, leaseOptions("kube-scheduler", identity),
+          [this] {
+            scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_);
+            scheduler_->start();
+          },
+          [this] { scheduler_.reset(); });
+      schedulerElector_->start();
     }
   }
 
  private:
+  static client::LeaderElectionOptions leaseOptions(const char* name,
+                                                    const std::string& identity) {
+    client::LeaderElectionOptions lease;
+    lease.leaseName = name;
+    lease.identity = identity;
+    return lease;
+  }
+
+  bool on(const char* name) const { return enabled_.count(name) > 0; }
+
+  void startControllers() {
+    client::Client& c = *controllerClient_;
+    if (on("namespace")) {
+      namespaces_ = std::make_unique<controllers::NamespaceController>(c);
+      namespaces_->start();
+    }
+    if (on("serviceaccount")) {
+      serviceAccounts_ = std::make_unique<controllers::ServiceAccountController>(c);
+      serviceAccounts_->start();
+    }
+    // One controller keeps both the Endpoints and the EndpointSlices.
+    if (on("endpoint") || on("endpointslice")) {
+      endpoints_ = std::make_unique<controllers::EndpointsController>(c);
+      endpoints_->start();
+    }
+    if (on("nodelifecycle")) {
+      nodeLifecycle_ = std::make_unique<controllers::NodeLifecycleController>(
+          c, nodeLifecycleOptions(options_));
+      nodeLifecycle_->start();
+    }
+    if (on("garbagecollector")) {
+      garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
+      garbageCollector_->start();
+    }
+    if (on("replicaset") || on("deployment") || on("statefulset")) {
+      workloads_ = std::make_unique<controllers::WorkloadControllers>(
+          c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
+                                                       on("statefulset")});
+      workloads_->start();
+    }
+    if (on("daemonset")) {
+      daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
+      daemonSets_->start();
+    }
+    if (on("job") || on("cronjob") || on("ttl-after-finished")) {
+      batch_ = std::make_unique<controllers::BatchControllers>(
+          c, controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
+                                                    on("ttl-after-finished")});
+      batch_->start();
+    }
+  }
+
+  // In the reverse order of their start.
+  void stopControllers() {
+    batch_.reset();
+    daemonSets_.reset();
+    workloads_.reset();
+    garbageCollector_.reset();
+    nodeLifecycle_.reset();
+    endpoints_.reset();
+    serviceAccounts_.reset();
+    namespaces_.reset();
+  }
+
+  const cli::ServerOptions& options_;
+  const std::set<std::string> enabled_;
   std::unique_ptr<client::Client> controllerClient_, schedulerClient_;
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
@@ -315,6 +365,8 @@ class ControlPlane {
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
+  // First to go: stopping an elector stops what it started and releases its Lease.
+  std::unique_ptr<client::LeaderElector> controllerElector_, schedulerElector_;
 };
 
 }  // namespace
@@ -382,7 +434,8 @@ Status run(const cli::ServerOptions& options) {
       !s.isOk()) {
     TUG_LOG(kWarn, kLog) << "the kubernetes Service: " << s.message();
   }
-  auto controlPlane = std::make_unique<ControlPlane>(options, *api, *controllerSet);
+  auto controlPlane =
+      std::make_unique<ControlPlane>(options, *api, *controllerSet, electionIdentity(dataDir));
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   TUG_LOG(kInfo, kLog) << "started in " << elapsed.count() << "ms; waiting for SIGTERM or SIGINT";

@@ -110,5 +110,31 @@ class NamespaceControllerTest(ControllersTestCase):
         self.assertEqual(code, 405, body)
 
 
+
+class LeaderElectionTest(ControllersTestCase):
+    def test_the_controllers_and_the_scheduler_hold_their_leases(self):
+        # As kube-controller-manager and kube-scheduler: one Lease each in kube-system, renewed
+        # by this server while it runs them.
+        def lease(name):
+            code, body = self.call(
+                "GET", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/" + name)
+            return body["spec"] if code == 200 and body["spec"].get("holderIdentity") else None
+
+        first = {}
+        for name in ("kube-controller-manager", "kube-scheduler"):
+            first[name] = self.wait_until(lambda: lease(name), "the %s lease" % name)
+            self.assertEqual(first[name]["leaseDurationSeconds"], 15)
+            self.assertRegex(first[name]["renewTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+        self.assertEqual(first["kube-controller-manager"]["holderIdentity"],
+                         first["kube-scheduler"]["holderIdentity"])
+        # Renewed every 2 s.
+        self.wait_until(lambda: lease("kube-scheduler")["renewTime"] !=
+                        first["kube-scheduler"]["renewTime"], "a renewal", timeout=10)
+        r = self.kubectl("get", "lease", "-n", "kube-system", "kube-scheduler", "-o",
+                         "jsonpath={.spec.holderIdentity}")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, first["kube-scheduler"]["holderIdentity"])
+
+
 if __name__ == "__main__":
     unittest.main()
