@@ -93,6 +93,9 @@ class ResourcesTestCase(ApiServerTestCase):
 
 
 class HttpTest(ResourcesTestCase):
+    # Objects are read back as written: no controller may act on them (a ReplicaSet's status).
+    control_plane_args = API_ONLY
+
     def test_standard_namespaces_exist(self):
         code, body = self.call("GET", "/api/v1/namespaces")
         self.assertEqual(code, 200)
@@ -301,6 +304,9 @@ class HttpTest(ResourcesTestCase):
 
 
 class CompactionTest(ResourcesTestCase):
+    # Revisions come only from the test's own writes.
+    control_plane_args = API_ONLY
+
     # History is forgotten as soon as possible, so old revisions really are compacted.
     server_args = ("--datastore-retain-revisions", "1", "--datastore-retention", "0s")
 
