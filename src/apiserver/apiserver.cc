@@ -5,6 +5,9 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <cstring>
 
 #include "apiserver/in_process_transport.h"
@@ -123,7 +126,17 @@ Result<int> ApiServer::start() {
                        std::to_string(options_.port) + ": " + std::strerror(errno));
   }
   static_cast<SslServer&>(*http_).raiseListenBacklog(1024);
-  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  auto listenEnded = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([this, listenEnded] {
+    http_->listen_after_bind();
+    *listenEnded = true;
+  });
+  // httplib's stop() does nothing until the listening loop has begun, and that loop would
+  // then run forever: a server stopped right after it started (a busy machine, a short
+  // test) would never join. So start() returns once the loop runs (or has already ended).
+  while (!http_->is_running() && !*listenEnded) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   TUG_LOG(kInfo, kLog) << "serving HTTPS on " << options_.bindAddress << ":" << port;
   return port;
 }
