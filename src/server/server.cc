@@ -27,6 +27,7 @@
 #include "apiserver/store_metrics.h"
 #include "cli/value_parser.h"
 #include "client/client.h"
+#include "client/informer.h"
 #include "client/leader_election.h"
 #include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
@@ -323,20 +324,41 @@ class ControlPlane {
       garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
       garbageCollector_->start();
     }
+    // The workload, DaemonSet and Job controllers share one watch and one cache of pods. All
+    // are built (and register their handlers) before it starts, so each sees every pod.
+    if (on("replicaset") || on("deployment") || on("statefulset") || on("daemonset") ||
+        on("job")) {
+      pods_ = std::make_unique<client::Informer>(c, client::Resource{"", "v1", "pods", true});
+    }
     if (on("replicaset") || on("deployment") || on("statefulset")) {
       workloads_ = std::make_unique<controllers::WorkloadControllers>(
-          c, controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
-                                                       on("statefulset")});
-      workloads_->start();
+          c,
+          controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
+                                                    on("statefulset")},
+          pods_.get());
     }
     if (on("daemonset")) {
-      daemonSets_ = std::make_unique<controllers::DaemonSetController>(c);
-      daemonSets_->start();
+      controllers::DaemonSetController::Options daemonOptions;
+      daemonOptions.sharedPods = pods_.get();
+      daemonSets_ = std::make_unique<controllers::DaemonSetController>(c, daemonOptions);
     }
     if (on("job") || on("cronjob") || on("ttl-after-finished")) {
       batch_ = std::make_unique<controllers::BatchControllers>(
-          c, controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
-                                                    on("ttl-after-finished")});
+          c,
+          controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
+                                                 on("ttl-after-finished")},
+          pods_.get());
+    }
+    if (pods_) {
+      pods_->start();
+    }
+    if (workloads_) {
+      workloads_->start();
+    }
+    if (daemonSets_) {
+      daemonSets_->start();
+    }
+    if (batch_) {
       batch_->start();
     }
   }
@@ -346,6 +368,7 @@ class ControlPlane {
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
+    pods_.reset();
     garbageCollector_.reset();
     nodeLifecycle_.reset();
     endpoints_.reset();
@@ -356,6 +379,7 @@ class ControlPlane {
   const cli::ServerOptions& options_;
   const std::set<std::string> enabled_;
   std::unique_ptr<client::Client> controllerClient_, schedulerClient_;
+  std::unique_ptr<client::Informer> pods_;  // shared by the controllers declared after it
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;

@@ -39,7 +39,9 @@ DaemonSetController::DaemonSetController(client::Client& client, Options options
     : client_(client),
       options_(options),
       daemonSets_(client, kDaemonSets),
-      pods_(client, kPods),
+      ownPods_(options.sharedPods != nullptr ? nullptr
+                                             : std::make_unique<client::Informer>(client, kPods)),
+      pods_(options.sharedPods != nullptr ? *options.sharedPods : *ownPods_),
       nodes_(client, kNodes),
       revisions_(client, kRevisions),
       events_(client, client::EventSource{"daemonset-controller", ""}) {
@@ -74,7 +76,9 @@ DaemonSetController::~DaemonSetController() { stop(); }
 void DaemonSetController::start() {
   started_ = true;
   daemonSets_.start();
-  pods_.start();
+  if (ownPods_) {
+    ownPods_->start();
+  }
   nodes_.start();
   revisions_.start();
   for (int i = 0; i < options_.workers; ++i) {
@@ -97,7 +101,11 @@ void DaemonSetController::stop() {
     }
   }
   workers_.clear();
-  client::stopInformers({&revisions_, &nodes_, &pods_, &daemonSets_});
+  std::vector<client::Informer*> informers = {&revisions_, &nodes_, &daemonSets_};
+  if (ownPods_) {
+    informers.push_back(ownPods_.get());
+  }
+  client::stopInformers(informers);
 }
 
 std::optional<json> DaemonSetController::resolve(const std::string& ns, const json& ref) const {

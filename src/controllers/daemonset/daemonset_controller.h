@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -27,8 +29,11 @@ class DaemonSetController {
   struct Options {
     int workers = 2;
     int createParallelism = 16;
+    // A pods informer other controllers use too, started before start() and stopped after
+    // stop() by its owner; without one the controller keeps its own.
+    client::Informer* sharedPods = nullptr;
   };
-  // Owns its informers (DaemonSets, pods, nodes, ControllerRevisions).
+  // Owns its informers (DaemonSets, pods unless shared, nodes, ControllerRevisions).
   DaemonSetController(client::Client& client, Options options);
   explicit DaemonSetController(client::Client& client) : DaemonSetController(client, Options()) {}
   ~DaemonSetController();
@@ -72,7 +77,10 @@ class DaemonSetController {
 
   client::Client& client_;
   const Options options_;
-  client::Informer daemonSets_, pods_, nodes_, revisions_;
+  client::Informer daemonSets_;
+  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
+  client::Informer& pods_;
+  client::Informer nodes_, revisions_;
   client::WorkQueue queue_;
   Expectations expectations_;
   client::EventRecorder events_;

@@ -2,8 +2,12 @@
 
 namespace tug::controllers {
 
-BatchControllers::BatchControllers(client::Client& client, Enabled enabled)
-    : pods_(client, client::Resource{"", "v1", "pods", true}),
+BatchControllers::BatchControllers(client::Client& client, Enabled enabled,
+                                   client::Informer* sharedPods)
+    : ownPods_(sharedPods != nullptr ? nullptr
+                                     : std::make_unique<client::Informer>(
+                                           client, client::Resource{"", "v1", "pods", true})),
+      pods_(sharedPods != nullptr ? *sharedPods : *ownPods_),
       jobs_(client, client::Resource{"batch", "v1", "jobs", true}),
       cronJobs_(client, client::Resource{"batch", "v1", "cronjobs", true}) {
   if (enabled.jobs) {
@@ -24,8 +28,8 @@ void BatchControllers::start() {
     return;
   }
   started_ = true;
-  if (jobController_) {
-    pods_.start();
+  if (jobController_ && ownPods_) {
+    ownPods_->start();
   }
   jobs_.start();
   if (cronJobController_) {
@@ -73,7 +77,11 @@ void BatchControllers::stop() {
   if (ttlController_) {
     ttlController_->stop();
   }
-  client::stopInformers({&pods_, &jobs_, &cronJobs_});
+  std::vector<client::Informer*> informers = {&jobs_, &cronJobs_};
+  if (ownPods_) {
+    informers.push_back(ownPods_.get());
+  }
+  client::stopInformers(informers);
 }
 
 }  // namespace tug::controllers

@@ -22,14 +22,19 @@ class BatchControllers {
     bool cronJobs = true;
     bool ttlAfterFinished = true;
   };
-  BatchControllers(client::Client& client, Enabled enabled);
+  // `sharedPods`: a pods informer other controllers use too, started before start() and
+  // stopped after stop() by its owner; without one the Job controller keeps its own.
+  BatchControllers(client::Client& client, Enabled enabled,
+                   client::Informer* sharedPods = nullptr);
   ~BatchControllers();
 
   void start();
   void stop();
 
  private:
-  client::Informer pods_, jobs_, cronJobs_;
+  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
+  client::Informer& pods_;
+  client::Informer jobs_, cronJobs_;
   std::unique_ptr<JobController> jobController_;
   std::unique_ptr<CronJobController> cronJobController_;
   std::unique_ptr<TtlAfterFinishedController> ttlController_;

@@ -2,8 +2,12 @@
 
 namespace tug::controllers {
 
-WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled)
-    : pods_(client, client::Resource{"", "v1", "pods", true}),
+WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled,
+                                         client::Informer* sharedPods)
+    : ownPods_(sharedPods != nullptr ? nullptr
+                                     : std::make_unique<client::Informer>(
+                                           client, client::Resource{"", "v1", "pods", true})),
+      pods_(sharedPods != nullptr ? *sharedPods : *ownPods_),
       replicaSets_(client, client::Resource{"apps", "v1", "replicasets", true}),
       deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
       statefulSets_(client, client::Resource{"apps", "v1", "statefulsets", true}),
@@ -18,7 +22,9 @@ WorkloadControllers::~WorkloadControllers() { stop(); }
 
 void WorkloadControllers::start() {
   started_ = true;
-  pods_.start();
+  if (ownPods_) {
+    ownPods_->start();
+  }
   replicaSets_.start();
   deployments_.start();
   if (enabled_.statefulSets) {
@@ -43,8 +49,12 @@ void WorkloadControllers::stop() {
   deploymentController_.stop();
   statefulSetController_.stop();
   replicaSetController_.stop();
-  client::stopInformers({&claims_, &controllerRevisions_, &statefulSets_, &deployments_,
-                         &replicaSets_, &pods_});
+  std::vector<client::Informer*> informers = {&claims_, &controllerRevisions_, &statefulSets_,
+                                              &deployments_, &replicaSets_};
+  if (ownPods_) {
+    informers.push_back(ownPods_.get());
+  }
+  client::stopInformers(informers);
 }
 
 }  // namespace tug::controllers

@@ -21,14 +21,19 @@ class WorkloadControllers {
     bool deployments;
     bool statefulSets;
   };
-  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true, true});
+  // `sharedPods`: a pods informer other controllers use too, started before start() and
+  // stopped after stop() by its owner; without one the controllers keep their own.
+  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true, true},
+                               client::Informer* sharedPods = nullptr);
   ~WorkloadControllers();
 
   void start();
   void stop();
 
  private:
-  client::Informer pods_, replicaSets_, deployments_;
+  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
+  client::Informer& pods_;
+  client::Informer replicaSets_, deployments_;
   client::Informer statefulSets_, controllerRevisions_, claims_;
   ReplicaSetController replicaSetController_;
   DeploymentController deploymentController_;
