@@ -234,8 +234,10 @@ class CronJobTest(JobsTestCase):
         self.assertEqual(job["metadata"]["labels"]["from"], "tick")
         self.assert_controller_ref(job, "CronJob", cj)
         self.wait_event("tick", "SuccessfulCreate", "Created job " + name)
-        cj = self.get(CRONJOBS + "/tick")
-        self.assertEqual(cj["status"]["lastScheduleTime"], scheduled.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        # The controller writes the status after the Job and its event, as upstream does.
+        want = scheduled.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.wait_until(lambda: self.get(CRONJOBS + "/tick")["status"].get("lastScheduleTime")
+                        == want, "lastScheduleTime " + want)
         self.wait_condition("job", name, "complete")
         self.wait_event("tick", "SawCompletedJob",
                         "Saw completed job: %s, condition: Complete" % name)
