@@ -11,8 +11,7 @@ namespace tug::scheduler {
 // nothing, an empty one everything, an invalid one nothing.
 bool labelSelectorMatches(const json& selector, const json& labels);
 
-// v1.NodeSelectorTerm: matchExpressions on labels (In, NotIn, Exists, DoesNotExist, Gt, Lt)
-// and matchFields on metadata.name (In, NotIn) all hold. A term with neither matches nothing.
+// api::nodeSelectorTermMatches and friends on the node the NodeInfo holds.
 bool nodeSelectorTermMatches(const json& term, const NodeInfo& node);
 // Any of the terms matches (nodeSelectorTerms are ORed).
 bool nodeSelectorTermsMatch(const json& terms, const NodeInfo& node);

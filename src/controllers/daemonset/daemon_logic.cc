@@ -1,10 +1,11 @@
 #include "controllers/daemonset/daemon_logic.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
+#include "api/node_affinity.h"
 #include "api/tolerations.h"
+#include "common/parse_int.h"
 #include "controllers/deployment/deployment_util.h"
 
 namespace tug::controllers::daemonset {
@@ -18,48 +19,6 @@ std::string str(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-bool contains(const json& values, const std::string& v) {
-  if (!values.is_array()) {
-    return false;
-  }
-  return std::any_of(values.begin(), values.end(),
-                     [&](const json& x) { return x.is_string() && x.get<std::string>() == v; });
-}
-
-std::optional<int64_t> parseInt(const std::string& s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-bool requirementHolds(const std::string& op, const json& values, bool has,
-                      const std::string& value) {
-  if (op == "In") {
-    return has && contains(values, value);
-  }
-  if (op == "NotIn") {
-    return !has || !contains(values, value);
-  }
-  if (op == "Exists") {
-    return has;
-  }
-  if (op == "DoesNotExist") {
-    return !has;
-  }
-  if (op == "Gt" || op == "Lt") {
-    if (!has || !values.is_array() || values.size() != 1 || !values[0].is_string()) {
-      return false;
-    }
-    auto mine = parseInt(value);
-    auto bound = parseInt(values[0].get<std::string>());
-    return mine && bound && (op == "Gt" ? *mine > *bound : *mine < *bound);
-  }
-  return false;
-}
-
 const json& emptyObject() {
   static const json kEmpty = json::object();
   return kEmpty;
@@ -71,27 +30,6 @@ const json& objectAt(const json& obj, std::initializer_list<const char*> path) {
 }
 
 const json& templateSpec(const json& ds) { return objectAt(ds, {"spec", "template", "spec"}); }
-
-bool fitsNodeSelectorAndAffinity(const json& spec, const json& node) {
-  const json labels = labelsOf(node);
-  const json& selector = objectAt(spec, {"nodeSelector"});
-  for (auto& [k, v] : selector.items()) {
-    if (!v.is_string() || !labels.contains(k) || str(labels, k.c_str()) != v.get<std::string>()) {
-      return false;
-    }
-  }
-  const json* required =
-      at(spec, {"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution"});
-  if (required == nullptr || !required->is_object()) {
-    return true;
-  }
-  const json* terms = at(*required, {"nodeSelectorTerms"});
-  if (terms == nullptr || !terms->is_array()) {
-    return false;
-  }
-  return std::any_of(terms->begin(), terms->end(),
-                     [&](const json& t) { return nodeSelectorTermMatches(t, node); });
-}
 
 // Whether some NoSchedule or NoExecute taint (only NoExecute when asked) is not tolerated.
 bool hasUntoleratedTaint(const json& node, const json& tolerations, bool noExecuteOnly) {
@@ -214,42 +152,13 @@ void pruneSurgedNode(const json& ds, const std::vector<json>& running, const std
 
 }  // namespace
 
-bool nodeSelectorTermMatches(const json& term, const json& node) {
-  const json labels = labelsOf(node);
-  bool anything = false;
-  if (const json* exprs = at(term, {"matchExpressions"}); exprs && exprs->is_array()) {
-    for (const json& e : *exprs) {
-      anything = true;
-      const std::string key = str(e, "key");
-      const json values = e.is_object() ? e.value("values", json()) : json();
-      if (!requirementHolds(str(e, "operator"), values, labels.contains(key),
-                            str(labels, key.c_str()))) {
-        return false;
-      }
-    }
-  }
-  if (const json* fields = at(term, {"matchFields"}); fields && fields->is_array()) {
-    for (const json& f : *fields) {
-      anything = true;
-      const std::string op = str(f, "operator");
-      if (str(f, "key") != "metadata.name" || (op != "In" && op != "NotIn")) {
-        return false;
-      }
-      if (!requirementHolds(op, f.value("values", json()), true, nameOf(node))) {
-        return false;
-      }
-    }
-  }
-  return anything;
-}
-
 NodeFit nodeShouldRunDaemonPod(const json& node, const json& ds) {
   json spec = templateSpec(ds);
   const std::string wanted = str(spec, "nodeName");
   if (!wanted.empty() && wanted != nameOf(node)) {
     return {};
   }
-  if (!fitsNodeSelectorAndAffinity(spec, node)) {
+  if (!api::podSpecFitsNode(spec, node)) {
     return {};
   }
   addDaemonTolerations(spec);
@@ -318,7 +227,7 @@ std::optional<int64_t> templateGeneration(const json& ds) {
   if (v == nullptr || !v->is_string()) {
     return std::nullopt;
   }
-  return parseInt(v->get<std::string>());
+  return parseInt64(v->get<std::string>());
 }
 
 bool podIsUpdated(const json& pod, const std::string& hash, std::optional<int64_t> generation) {

@@ -31,11 +31,6 @@ struct NodeFit {
 // tolerate every NoSchedule and NoExecute taint.
 NodeFit nodeShouldRunDaemonPod(const json& node, const json& ds);
 
-// One v1.NodeSelectorTerm against a node: matchExpressions on labels (In, NotIn, Exists,
-// DoesNotExist, Gt, Lt) and matchFields on metadata.name (In, NotIn). An empty term matches
-// nothing.
-bool nodeSelectorTermMatches(const json& term, const json& node);
-
 // Adds (or replaces same key/operator/value/effect ones) the tolerations every daemon pod
 // carries: not-ready and unreachable NoExecute without tolerationSeconds; disk-, memory- and
 // pid-pressure and unschedulable NoSchedule; network-unavailable NoSchedule for hostNetwork.

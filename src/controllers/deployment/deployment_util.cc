@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "common/fnv.h"
+
 namespace tug::controllers::deployment {
 namespace {
 
@@ -122,21 +124,16 @@ std::string safeEncodeString(const std::string& s) {
 }
 
 std::string computeHash(const json& podTemplate, std::optional<int64_t> collisionCount) {
-  uint32_t h = 2166136261u;
-  auto mix = [&h](unsigned char b) {
-    h ^= b;
-    h *= 16777619u;
-  };
-  for (unsigned char c : withoutNulls(podTemplate).dump()) {
-    mix(c);
-  }
+  Fnv1aHash32 h;
+  h.add(withoutNulls(podTemplate).dump());
   if (collisionCount) {
+    // Go's hasher writes the count as 8 bytes: the low 32 bits little-endian, then zeros.
     uint32_t v = static_cast<uint32_t>(*collisionCount);
     for (int i = 0; i < 8; ++i) {
-      mix(i < 4 ? static_cast<unsigned char>((v >> (8 * i)) & 0xff) : 0);
+      h.add(static_cast<unsigned char>(i < 4 ? (v >> (8 * i)) & 0xff : 0));
     }
   }
-  return safeEncodeString(std::to_string(h));
+  return safeEncodeString(std::to_string(h.value()));
 }
 
 bool equalIgnoreHash(const json& a, const json& b) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/fnv.h"
 #include "controllers/deployment/deployment_util.h"
 #include "controllers/statefulset/stateful_pods.h"
 
@@ -24,17 +25,10 @@ json revisionData(const json& set) {
 }
 
 std::string revisionHash(const json& data, int64_t collisionCount) {
-  // FNV-1 (multiply, then xor), 32 bits.
-  uint32_t h = 2166136261u;
-  auto mix = [&h](const std::string& bytes) {
-    for (unsigned char b : bytes) {
-      h *= 16777619u;
-      h ^= b;
-    }
-  };
-  mix(data.dump());
-  mix(std::to_string(collisionCount));
-  return deployment::safeEncodeString(std::to_string(h));
+  Fnv1Hash32 h;
+  h.add(data.dump());
+  h.add(std::to_string(collisionCount));
+  return deployment::safeEncodeString(std::to_string(h.value()));
 }
 
 std::string revisionName(const std::string& parent, const std::string& hash) {

@@ -116,14 +116,6 @@ TEST_CASE("daemon pods go to nodes that fit nodeSelector, affinity and taints", 
     CHECK_FALSE(nodeShouldRunDaemonPod(node("c", {{"arch", "amd64"}}), ds).shouldRun);
     CHECK(nodeShouldRunDaemonPod(node("special", {{"arch", "amd64"}}), ds).shouldRun);
   }
-  SECTION("Gt and Lt compare integers") {
-    json term = {{"matchExpressions",
-                  json::array({{{"key", "cores"}, {"operator", "Gt"}, {"values", {"4"}}}})}};
-    CHECK(nodeSelectorTermMatches(term, node("n", {{"cores", "8"}})));
-    CHECK_FALSE(nodeSelectorTermMatches(term, node("n", {{"cores", "2"}})));
-    CHECK_FALSE(nodeSelectorTermMatches(term, node("n", {{"cores", "many"}})));
-    CHECK_FALSE(nodeSelectorTermMatches(json::object(), node("n")));
-  }
   SECTION("a template nodeName pins the pod to that node") {
     json ds = daemonSet({{"nodeName", "n2"}});
     CHECK_FALSE(nodeShouldRunDaemonPod(node("n1"), ds).shouldRun);
