@@ -92,6 +92,11 @@ void WorkQueue::shutDown() {
   timer_.notify_all();
 }
 
+bool WorkQueue::shuttingDown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return shuttingDown_;
+}
+
 size_t WorkQueue::length() {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();

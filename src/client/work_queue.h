@@ -39,6 +39,7 @@ class WorkQueue {
   void done(const std::string& key);
   // Wakes every get() with nullopt; adds are ignored from now on.
   void shutDown();
+  bool shuttingDown();
   size_t length();
 
  private:

@@ -29,6 +29,7 @@
 #include "client/client.h"
 #include "client/informer.h"
 #include "client/leader_election.h"
+#include "client/shared_informers.h"
 #include "controllers/daemonset/daemonset_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
@@ -302,84 +303,86 @@ class ControlPlane {
 
   void startControllers() {
     client::Client& c = *controllerClient_;
+    // One informer per resource serves every controller (client-go's shared informers). All
+    // controllers are built, and so register their handlers, before the informers start, so
+    // each sees every object; they start working after.
+    informers_ = std::make_unique<client::SharedInformers>(c);
     if (on("namespace")) {
       namespaces_ = std::make_unique<controllers::NamespaceController>(c);
-      namespaces_->start();
     }
     if (on("serviceaccount")) {
       serviceAccounts_ = std::make_unique<controllers::ServiceAccountController>(c);
-      serviceAccounts_->start();
     }
     // One controller keeps both the Endpoints and the EndpointSlices.
     if (on("endpoint") || on("endpointslice")) {
-      endpoints_ = std::make_unique<controllers::EndpointsController>(c);
-      endpoints_->start();
+      endpoints_ = std::make_unique<controllers::EndpointsController>(c, *informers_);
     }
     if (on("nodelifecycle")) {
       nodeLifecycle_ = std::make_unique<controllers::NodeLifecycleController>(
-          c, nodeLifecycleOptions(options_));
-      nodeLifecycle_->start();
+          c, *informers_, nodeLifecycleOptions(options_));
     }
     if (on("garbagecollector")) {
       garbageCollector_ = std::make_unique<controllers::GarbageCollector>(c);
-      garbageCollector_->start();
-    }
-    // The workload, DaemonSet and Job controllers share one watch and one cache of pods. All
-    // are built (and register their handlers) before it starts, so each sees every pod.
-    if (on("replicaset") || on("deployment") || on("statefulset") || on("daemonset") ||
-        on("job")) {
-      pods_ = std::make_unique<client::Informer>(c, client::Resource{"", "v1", "pods", true});
     }
     if (on("replicaset") || on("deployment") || on("statefulset")) {
       workloads_ = std::make_unique<controllers::WorkloadControllers>(
-          c,
+          c, *informers_,
           controllers::WorkloadControllers::Enabled{on("replicaset"), on("deployment"),
-                                                    on("statefulset")},
-          pods_.get());
+                                                    on("statefulset")});
     }
     if (on("daemonset")) {
-      controllers::DaemonSetController::Options daemonOptions;
-      daemonOptions.sharedPods = pods_.get();
-      daemonSets_ = std::make_unique<controllers::DaemonSetController>(c, daemonOptions);
+      daemonSets_ = std::make_unique<controllers::DaemonSetController>(c, *informers_);
     }
     if (on("job") || on("cronjob") || on("ttl-after-finished")) {
       batch_ = std::make_unique<controllers::BatchControllers>(
-          c,
+          c, *informers_,
           controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
-                                                 on("ttl-after-finished")},
-          pods_.get());
+                                                 on("ttl-after-finished")});
     }
-    if (pods_) {
-      pods_->start();
-    }
-    if (workloads_) {
-      workloads_->start();
-    }
-    if (daemonSets_) {
-      daemonSets_->start();
-    }
-    if (batch_) {
-      batch_->start();
-    }
+    informers_->start();
+    forEachController([](auto& controller) { controller.start(); });
   }
 
-  // In the reverse order of their start.
+  // The controllers' workers first, then the informers (no handler runs after that), then the
+  // controllers themselves.
   void stopControllers() {
+    forEachController([](auto& controller) { controller.stop(); });
+    if (informers_) {
+      informers_->stop();
+    }
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
-    pods_.reset();
     garbageCollector_.reset();
     nodeLifecycle_.reset();
     endpoints_.reset();
     serviceAccounts_.reset();
     namespaces_.reset();
+    informers_.reset();
+  }
+
+  // Calls `fn` on every controller that is built.
+  template <typename Fn>
+  void forEachController(Fn fn) {
+    auto call = [&](auto& controller) {
+      if (controller) {
+        fn(*controller);
+      }
+    };
+    call(namespaces_);
+    call(serviceAccounts_);
+    call(endpoints_);
+    call(nodeLifecycle_);
+    call(garbageCollector_);
+    call(workloads_);
+    call(daemonSets_);
+    call(batch_);
   }
 
   const cli::ServerOptions& options_;
   const std::set<std::string> enabled_;
   std::unique_ptr<client::Client> controllerClient_, schedulerClient_;
-  std::unique_ptr<client::Informer> pods_;  // shared by the controllers declared after it
+  std::unique_ptr<client::SharedInformers> informers_;  // outlives the controllers below
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;

@@ -248,8 +248,10 @@ int main(int argc, char** argv) {
   commands.detach();  // blocked in a read of stdin; the process ends under it
   int sig = 0;
   sigwait(&signals, &sig);
-  fleet.stop();
+  // Before stop(), which may wait on a server that is already gone: a caller that gives up and
+  // sends SIGKILL would otherwise leave the credentials behind.
   std::filesystem::remove_all(dir);
+  fleet.stop();
   std::cout << "stopped" << std::endl;
   std::_Exit(0);  // the command reader may still be blocked on stdin
 }

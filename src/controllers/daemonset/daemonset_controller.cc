@@ -35,15 +35,14 @@ json referenceTo(const json& daemonSet) {
 
 }  // namespace
 
-DaemonSetController::DaemonSetController(client::Client& client, Options options)
+DaemonSetController::DaemonSetController(client::Client& client,
+                                         client::SharedInformers& informers, Options options)
     : client_(client),
       options_(options),
-      daemonSets_(client, kDaemonSets),
-      ownPods_(options.sharedPods != nullptr ? nullptr
-                                             : std::make_unique<client::Informer>(client, kPods)),
-      pods_(options.sharedPods != nullptr ? *options.sharedPods : *ownPods_),
-      nodes_(client, kNodes),
-      revisions_(client, kRevisions),
+      daemonSets_(informers.get(kDaemonSets)),
+      pods_(informers.get(kPods)),
+      nodes_(informers.get(kNodes)),
+      revisions_(informers.get(kRevisions)),
       events_(client, client::EventSource{"daemonset-controller", ""}) {
   daemonSets_.addHandlers(client::EventHandlers{
       [this](const json& d) { queue_.add(keyOf(d)); },
@@ -75,12 +74,6 @@ DaemonSetController::~DaemonSetController() { stop(); }
 
 void DaemonSetController::start() {
   started_ = true;
-  daemonSets_.start();
-  if (ownPods_) {
-    ownPods_->start();
-  }
-  nodes_.start();
-  revisions_.start();
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] {
       runSyncWorker(queue_, kLog, "daemonset",
@@ -101,11 +94,6 @@ void DaemonSetController::stop() {
     }
   }
   workers_.clear();
-  std::vector<client::Informer*> informers = {&revisions_, &nodes_, &daemonSets_};
-  if (ownPods_) {
-    informers.push_back(ownPods_.get());
-  }
-  client::stopInformers(informers);
 }
 
 std::optional<json> DaemonSetController::resolve(const std::string& ns, const json& ref) const {

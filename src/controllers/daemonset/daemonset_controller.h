@@ -11,7 +11,7 @@
 
 #include "client/client.h"
 #include "client/event_recorder.h"
-#include "client/informer.h"
+#include "client/shared_informers.h"
 #include "client/work_queue.h"
 #include "controllers/daemonset/daemon_logic.h"
 #include "controllers/workload/expectations.h"
@@ -29,13 +29,13 @@ class DaemonSetController {
   struct Options {
     int workers = 2;
     int createParallelism = 16;
-    // A pods informer other controllers use too, started before start() and stopped after
-    // stop() by its owner; without one the controller keeps its own.
-    client::Informer* sharedPods = nullptr;
   };
-  // Owns its informers (DaemonSets, pods unless shared, nodes, ControllerRevisions).
-  DaemonSetController(client::Client& client, Options options);
-  explicit DaemonSetController(client::Client& client) : DaemonSetController(client, Options()) {}
+  // Reads the shared DaemonSets, pods, nodes and ControllerRevisions informers, which their
+  // owner starts after every controller is built, and before start().
+  DaemonSetController(client::Client& client, client::SharedInformers& informers,
+                      Options options);
+  DaemonSetController(client::Client& client, client::SharedInformers& informers)
+      : DaemonSetController(client, informers, Options()) {}
   ~DaemonSetController();
 
   void start();
@@ -77,10 +77,7 @@ class DaemonSetController {
 
   client::Client& client_;
   const Options options_;
-  client::Informer daemonSets_;
-  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
-  client::Informer& pods_;
-  client::Informer nodes_, revisions_;
+  client::Informer &daemonSets_, &pods_, &nodes_, &revisions_;
   client::WorkQueue queue_;
   Expectations expectations_;
   client::EventRecorder events_;

@@ -40,11 +40,12 @@ Status ignoreGone(const Status& s) {
 
 }  // namespace
 
-EndpointsController::EndpointsController(client::Client& client)
+EndpointsController::EndpointsController(client::Client& client,
+                                         client::SharedInformers& informers)
     : client_(client),
-      services_(client, kServices),
-      pods_(client, kPods),
-      endpoints_(client, kEndpoints),
+      services_(informers.get(kServices)),
+      pods_(informers.get(kPods)),
+      endpoints_(informers.get(kEndpoints)),
       slices_(client, kSlices, "", managedSlices()) {
   auto serviceKey = [this](const json& obj) {
     queue_.add(client::keyOf(meta(obj, "namespace"), meta(obj, "name")));
@@ -71,20 +72,20 @@ EndpointsController::EndpointsController(client::Client& client)
 EndpointsController::~EndpointsController() { stop(); }
 
 void EndpointsController::start() {
-  for (client::Informer* i : {&pods_, &endpoints_, &slices_}) {
-    i->start();
-  }
-  for (client::Informer* i : {&pods_, &endpoints_, &slices_}) {
-    i->waitForSync(std::chrono::seconds(10));
-  }
-  // Services last: their first list queues every Service, to be synced against full caches.
-  services_.start();
-  worker_ = std::thread([this] { work(); });
+  slices_.start();
+  worker_ = std::thread([this] {
+    // Every Service the first list queued is synced against full caches.
+    for (client::Informer* i : {&pods_, &endpoints_, &slices_, &services_}) {
+      while (!queue_.shuttingDown() && !i->waitForSync(std::chrono::milliseconds(200))) {
+      }
+    }
+    work();
+  });
 }
 
 void EndpointsController::stop() {
   queue_.shutDown();
-  client::stopInformers({&services_, &pods_, &endpoints_, &slices_});
+  slices_.stop();
   if (worker_.joinable()) {
     worker_.join();
   }

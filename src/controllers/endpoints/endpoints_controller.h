@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "client/client.h"
-#include "client/informer.h"
+#include "client/shared_informers.h"
 #include "client/work_queue.h"
 
 // Keeps each Service's Endpoints (v1) and EndpointSlices (discovery.k8s.io/v1) in step with
@@ -14,7 +14,9 @@ namespace tug::controllers {
 
 class EndpointsController {
  public:
-  explicit EndpointsController(client::Client& client);
+  // Reads the shared Services, pods and Endpoints informers, which their owner starts after
+  // every controller is built; keeps its own informer of the slices it manages.
+  EndpointsController(client::Client& client, client::SharedInformers& informers);
   ~EndpointsController();
 
   void start();
@@ -30,7 +32,8 @@ class EndpointsController {
   Status removeAll(const std::string& ns, const std::string& name);
 
   client::Client& client_;
-  client::Informer services_, pods_, endpoints_, slices_;
+  client::Informer &services_, &pods_, &endpoints_;
+  client::Informer slices_;
   client::WorkQueue queue_;
   std::thread worker_;
 };

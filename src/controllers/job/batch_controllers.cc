@@ -1,23 +1,33 @@
 #include "controllers/job/batch_controllers.h"
 
-namespace tug::controllers {
+#include <algorithm>
 
-BatchControllers::BatchControllers(client::Client& client, Enabled enabled,
-                                   client::Informer* sharedPods)
-    : ownPods_(sharedPods != nullptr ? nullptr
-                                     : std::make_unique<client::Informer>(
-                                           client, client::Resource{"", "v1", "pods", true})),
-      pods_(sharedPods != nullptr ? *sharedPods : *ownPods_),
-      jobs_(client, client::Resource{"batch", "v1", "jobs", true}),
-      cronJobs_(client, client::Resource{"batch", "v1", "cronjobs", true}) {
+namespace tug::controllers {
+namespace {
+
+const client::Resource kPods{"", "v1", "pods", true};
+const client::Resource kJobs{"batch", "v1", "jobs", true};
+const client::Resource kCronJobs{"batch", "v1", "cronjobs", true};
+
+}  // namespace
+
+BatchControllers::BatchControllers(client::Client& client, client::SharedInformers& informers,
+                                   Enabled enabled) {
+  auto use = [&](const client::Resource& r) -> client::Informer& {
+    client::Informer& i = informers.get(r);
+    if (std::find(informers_.begin(), informers_.end(), &i) == informers_.end()) {
+      informers_.push_back(&i);
+    }
+    return i;
+  };
   if (enabled.jobs) {
-    jobController_ = std::make_unique<JobController>(client, pods_, jobs_);
+    jobController_ = std::make_unique<JobController>(client, use(kPods), use(kJobs));
   }
   if (enabled.cronJobs) {
-    cronJobController_ = std::make_unique<CronJobController>(client, jobs_, cronJobs_);
+    cronJobController_ = std::make_unique<CronJobController>(client, use(kJobs), use(kCronJobs));
   }
   if (enabled.ttlAfterFinished) {
-    ttlController_ = std::make_unique<TtlAfterFinishedController>(client, jobs_);
+    ttlController_ = std::make_unique<TtlAfterFinishedController>(client, use(kJobs));
   }
 }
 
@@ -28,20 +38,11 @@ void BatchControllers::start() {
     return;
   }
   started_ = true;
-  if (jobController_ && ownPods_) {
-    ownPods_->start();
-  }
-  jobs_.start();
-  if (cronJobController_) {
-    cronJobs_.start();
-  }
   // The controllers act once the caches are filled (a Job whose pods the cache does not show
   // yet would get them twice); the server does not wait for that.
   starter_ = std::thread([this] {
-    for (client::Informer* informer : {&pods_, &jobs_, &cronJobs_}) {
-      const bool used =
-          (informer != &pods_ || jobController_) && (informer != &cronJobs_ || cronJobController_);
-      while (used && !stopping_ && !informer->waitForSync(std::chrono::milliseconds(200))) {
+    for (client::Informer* informer : informers_) {
+      while (!stopping_ && !informer->waitForSync(std::chrono::milliseconds(200))) {
       }
     }
     std::lock_guard<std::mutex> lock(mu_);
@@ -77,11 +78,6 @@ void BatchControllers::stop() {
   if (ttlController_) {
     ttlController_->stop();
   }
-  std::vector<client::Informer*> informers = {&jobs_, &cronJobs_};
-  if (ownPods_) {
-    informers.push_back(ownPods_.get());
-  }
-  client::stopInformers(informers);
 }
 
 }  // namespace tug::controllers

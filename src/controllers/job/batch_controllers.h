@@ -6,13 +6,13 @@
 #include <thread>
 
 #include "client/client.h"
-#include "client/informer.h"
+#include "client/shared_informers.h"
 #include "controllers/cronjob/cronjob_controller.h"
 #include "controllers/job/job_controller.h"
 #include "controllers/job/ttl_after_finished_controller.h"
 
-// The Job, CronJob and ttl-after-finished controllers with the informers they share (pods,
-// Jobs, CronJobs): one watch and one cache of each, only for the controllers that are on.
+// The Job, CronJob and ttl-after-finished controllers, built only when enabled, on the shared
+// informers they read (pods, Jobs, CronJobs).
 namespace tug::controllers {
 
 class BatchControllers {
@@ -22,19 +22,16 @@ class BatchControllers {
     bool cronJobs = true;
     bool ttlAfterFinished = true;
   };
-  // `sharedPods`: a pods informer other controllers use too, started before start() and
-  // stopped after stop() by its owner; without one the Job controller keeps its own.
-  BatchControllers(client::Client& client, Enabled enabled,
-                   client::Informer* sharedPods = nullptr);
+  // The informers' owner starts them after every controller is built, and before start().
+  BatchControllers(client::Client& client, client::SharedInformers& informers, Enabled enabled);
   ~BatchControllers();
 
   void start();
   void stop();
 
  private:
-  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
-  client::Informer& pods_;
-  client::Informer jobs_, cronJobs_;
+  // The informers the enabled controllers read.
+  std::vector<client::Informer*> informers_;
   std::unique_ptr<JobController> jobController_;
   std::unique_ptr<CronJobController> cronJobController_;
   std::unique_ptr<TtlAfterFinishedController> ttlController_;

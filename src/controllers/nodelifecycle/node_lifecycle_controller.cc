@@ -48,19 +48,18 @@ std::string readyHeartbeat(const json& node) {
 }  // namespace
 
 NodeLifecycleController::NodeLifecycleController(client::Client& client,
+                                                 client::SharedInformers& informers,
                                                  NodeLifecycleOptions options)
     : client_(client),
       options_(options),
-      nodes_(client, kNodes),
-      leases_(client, kLeases, kLeaseNamespace),
-      pods_(client, kPods) {}
+      nodes_(informers.get(kNodes)),
+      pods_(informers.get(kPods)),
+      leases_(client, kLeases, kLeaseNamespace) {}
 
 NodeLifecycleController::~NodeLifecycleController() { stop(); }
 
 void NodeLifecycleController::start() {
-  for (client::Informer* i : {&nodes_, &leases_, &pods_}) {
-    i->start();
-  }
+  leases_.start();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -73,7 +72,7 @@ void NodeLifecycleController::stop() {
   if (thread_.joinable()) {
     thread_.join();
   }
-  client::stopInformers({&nodes_, &leases_, &pods_});
+  leases_.stop();
 }
 
 void NodeLifecycleController::run() {

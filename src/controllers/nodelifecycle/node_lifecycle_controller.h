@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "client/client.h"
-#include "client/informer.h"
+#include "client/shared_informers.h"
 
 // Watches that nodes are alive, as upstream's node lifecycle controller does. A node is alive
 // while its Lease in kube-node-lease is renewed or its Ready condition's heartbeat moves; one
@@ -26,7 +26,10 @@ struct NodeLifecycleOptions {
 
 class NodeLifecycleController {
  public:
-  NodeLifecycleController(client::Client& client, NodeLifecycleOptions options = {});
+  // Reads the shared nodes and pods informers, which their owner starts after every controller
+  // is built; keeps its own informer of the node Leases.
+  NodeLifecycleController(client::Client& client, client::SharedInformers& informers,
+                          NodeLifecycleOptions options = {});
   ~NodeLifecycleController();
 
   void start();
@@ -51,7 +54,8 @@ class NodeLifecycleController {
 
   client::Client& client_;
   const NodeLifecycleOptions options_;
-  client::Informer nodes_, leases_, pods_;
+  client::Informer &nodes_, &pods_;
+  client::Informer leases_;
   std::map<std::string, Seen> seen_;  // by node name; only the monitor thread uses it
   // When each NoExecute taint was first seen without a timeAdded, by "<node>/<key>".
   std::map<std::string, std::chrono::system_clock::time_point> taintSeen_;

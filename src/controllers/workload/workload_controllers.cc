@@ -1,60 +1,58 @@
 #include "controllers/workload/workload_controllers.h"
 
 namespace tug::controllers {
+namespace {
 
-WorkloadControllers::WorkloadControllers(client::Client& client, Enabled enabled,
-                                         client::Informer* sharedPods)
-    : ownPods_(sharedPods != nullptr ? nullptr
-                                     : std::make_unique<client::Informer>(
-                                           client, client::Resource{"", "v1", "pods", true})),
-      pods_(sharedPods != nullptr ? *sharedPods : *ownPods_),
-      replicaSets_(client, client::Resource{"apps", "v1", "replicasets", true}),
-      deployments_(client, client::Resource{"apps", "v1", "deployments", true}),
-      statefulSets_(client, client::Resource{"apps", "v1", "statefulsets", true}),
-      controllerRevisions_(client, client::Resource{"apps", "v1", "controllerrevisions", true}),
-      claims_(client, client::Resource{"", "v1", "persistentvolumeclaims", true}),
-      replicaSetController_(client, pods_, replicaSets_),
-      deploymentController_(client, pods_, replicaSets_, deployments_),
-      statefulSetController_(client, pods_, statefulSets_, controllerRevisions_, claims_),
-      enabled_(enabled) {}
+const client::Resource kPods{"", "v1", "pods", true};
+const client::Resource kReplicaSets{"apps", "v1", "replicasets", true};
+const client::Resource kDeployments{"apps", "v1", "deployments", true};
+const client::Resource kStatefulSets{"apps", "v1", "statefulsets", true};
+const client::Resource kRevisions{"apps", "v1", "controllerrevisions", true};
+const client::Resource kClaims{"", "v1", "persistentvolumeclaims", true};
+
+}  // namespace
+
+WorkloadControllers::WorkloadControllers(client::Client& client,
+                                         client::SharedInformers& informers, Enabled enabled) {
+  if (enabled.replicaSets) {
+    replicaSetController_ = std::make_unique<ReplicaSetController>(
+        client, informers.get(kPods), informers.get(kReplicaSets));
+  }
+  if (enabled.deployments) {
+    deploymentController_ = std::make_unique<DeploymentController>(
+        client, informers.get(kPods), informers.get(kReplicaSets), informers.get(kDeployments));
+  }
+  if (enabled.statefulSets) {
+    statefulSetController_ = std::make_unique<StatefulSetController>(
+        client, informers.get(kPods), informers.get(kStatefulSets), informers.get(kRevisions),
+        informers.get(kClaims));
+  }
+}
 
 WorkloadControllers::~WorkloadControllers() { stop(); }
 
 void WorkloadControllers::start() {
-  started_ = true;
-  if (ownPods_) {
-    ownPods_->start();
+  if (statefulSetController_) {
+    statefulSetController_->start();
   }
-  replicaSets_.start();
-  deployments_.start();
-  if (enabled_.statefulSets) {
-    statefulSets_.start();
-    controllerRevisions_.start();
-    claims_.start();
-    statefulSetController_.start();
+  if (replicaSetController_) {
+    replicaSetController_->start();
   }
-  if (enabled_.replicaSets) {
-    replicaSetController_.start();
-  }
-  if (enabled_.deployments) {
-    deploymentController_.start();
+  if (deploymentController_) {
+    deploymentController_->start();
   }
 }
 
 void WorkloadControllers::stop() {
-  if (!started_) {
-    return;
+  if (deploymentController_) {
+    deploymentController_->stop();
   }
-  started_ = false;
-  deploymentController_.stop();
-  statefulSetController_.stop();
-  replicaSetController_.stop();
-  std::vector<client::Informer*> informers = {&claims_, &controllerRevisions_, &statefulSets_,
-                                              &deployments_, &replicaSets_};
-  if (ownPods_) {
-    informers.push_back(ownPods_.get());
+  if (statefulSetController_) {
+    statefulSetController_->stop();
   }
-  client::stopInformers(informers);
+  if (replicaSetController_) {
+    replicaSetController_->stop();
+  }
 }
 
 }  // namespace tug::controllers

@@ -3,14 +3,14 @@
 #include <memory>
 
 #include "client/client.h"
-#include "client/informer.h"
+#include "client/shared_informers.h"
 #include "controllers/deployment/deployment_controller.h"
 #include "controllers/replicaset/replicaset_controller.h"
 #include "controllers/statefulset/statefulset_controller.h"
 
-// The ReplicaSet, Deployment and StatefulSet controllers with the informers they share (pods,
-// ReplicaSets, Deployments, StatefulSets, ControllerRevisions, PersistentVolumeClaims): one watch
-// and one cache of each.
+// The ReplicaSet, Deployment and StatefulSet controllers, built only when enabled, on the shared
+// informers they read (pods, ReplicaSets, Deployments, StatefulSets, ControllerRevisions,
+// PersistentVolumeClaims).
 namespace tug::controllers {
 
 class WorkloadControllers {
@@ -21,25 +21,18 @@ class WorkloadControllers {
     bool deployments;
     bool statefulSets;
   };
-  // `sharedPods`: a pods informer other controllers use too, started before start() and
-  // stopped after stop() by its owner; without one the controllers keep their own.
-  explicit WorkloadControllers(client::Client& client, Enabled enabled = Enabled{true, true, true},
-                               client::Informer* sharedPods = nullptr);
+  // The informers' owner starts them after every controller is built, and before start().
+  WorkloadControllers(client::Client& client, client::SharedInformers& informers,
+                      Enabled enabled = Enabled{true, true, true});
   ~WorkloadControllers();
 
   void start();
   void stop();
 
  private:
-  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
-  client::Informer& pods_;
-  client::Informer replicaSets_, deployments_;
-  client::Informer statefulSets_, controllerRevisions_, claims_;
-  ReplicaSetController replicaSetController_;
-  DeploymentController deploymentController_;
-  StatefulSetController statefulSetController_;
-  const Enabled enabled_;
-  bool started_ = false;
+  std::unique_ptr<ReplicaSetController> replicaSetController_;
+  std::unique_ptr<DeploymentController> deploymentController_;
+  std::unique_ptr<StatefulSetController> statefulSetController_;
 };
 
 }  // namespace tug::controllers
