@@ -269,6 +269,13 @@ void Informer::notifyDelete(const json& obj) {
   }
 }
 
+json stripManagedFields(json&& obj) {
+  if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) {
+    m->erase("managedFields");
+  }
+  return std::move(obj);
+}
+
 void stopInformers(const std::vector<Informer*>& informers) {
   for (Informer* i : informers) {
     i->requestStop();

@@ -87,6 +87,10 @@ class Informer {
   std::thread thread_;
 };
 
+// A transform for informers of components that never read metadata.managedFields, which is
+// often the largest part of an object: kube-scheduler and kube-controller-manager drop it too.
+json stripManagedFields(json&& obj);
+
 // Stops several informers at once: each is asked first, then each is waited for, so the wait
 // is the longest one's, not their sum.
 void stopInformers(const std::vector<Informer*>& informers);

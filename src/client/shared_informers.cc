@@ -11,6 +11,7 @@ Informer& SharedInformers::get(const Resource& resource) {
   std::unique_ptr<Informer>& slot = informers_[resource.group + "/" + resource.resource];
   if (!slot) {
     slot = std::make_unique<Informer>(client_, resource);
+    slot->setTransform(stripManagedFields);
     if (started_ && !stopped_) {
       slot->start();
     }

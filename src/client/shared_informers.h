@@ -21,7 +21,8 @@ class SharedInformers {
   explicit SharedInformers(Client& client);
   ~SharedInformers();  // stops them
 
-  // The informer of every object of `resource` in every namespace, without selectors; made on
+  // The informer of every object of `resource` in every namespace, without selectors and without
+  // metadata.managedFields (a write that sends none keeps the stored ones); made on
   // the first ask. Ask, and add handlers, before start(): an informer asked for later is
   // started at once, and its first objects may have passed before its handlers are added.
   Informer& get(const Resource& resource);

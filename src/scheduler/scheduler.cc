@@ -58,6 +58,8 @@ Scheduler::Scheduler(client::Client& client, SchedulerOptions options)
       [this](const json& p) { onPodAdd(p); },
       [this](const json& old, const json& now) { onPodUpdate(old, now); },
       [this](const json& p) { onPodDelete(p); }});
+  pods_.setTransform(client::stripManagedFields);
+  nodes_.setTransform(client::stripManagedFields);
   nodes_.addHandlers(client::EventHandlers{
       [this](const json& n) { onNodeChange(n); },
       [this](const json&, const json& n) { onNodeChange(n); },
