@@ -22,6 +22,7 @@
 #include "apiserver/kubernetes_service.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/pod_binding.h"
+#include "apiserver/pod_eviction.h"
 #include "apiserver/resources.h"
 #include "apiserver/service_account_tokens.h"
 #include "apiserver/store_metrics.h"
@@ -30,6 +31,7 @@
 #include "client/informer.h"
 #include "client/leader_election.h"
 #include "controllers/daemonset/daemonset_controller.h"
+#include "controllers/disruption/disruption_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/job/batch_controllers.h"
@@ -190,7 +192,8 @@ Result<StartedApi> startApiServer(
   }
   installers.push_back(apiserver::resourcesInstaller(
       store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()},
-                      {"pods/binding", apiserver::createPodBinding}}, ranges,
+                      {"pods/binding", apiserver::createPodBinding},
+                      {"pods/eviction", apiserver::createPodEviction}}, ranges,
       apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
                              o.defaultUnreachableTolerationSeconds}));
   auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
@@ -230,7 +233,7 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
       "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
-      "job",              "cronjob",        "ttl-after-finished"};
+      "job",              "cronjob",        "ttl-after-finished", "disruption"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -327,7 +330,7 @@ class ControlPlane {
     // The workload, DaemonSet and Job controllers share one watch and one cache of pods. All
     // are built (and register their handlers) before it starts, so each sees every pod.
     if (on("replicaset") || on("deployment") || on("statefulset") || on("daemonset") ||
-        on("job")) {
+        on("job") || on("disruption")) {
       pods_ = std::make_unique<client::Informer>(c, client::Resource{"", "v1", "pods", true});
     }
     if (on("replicaset") || on("deployment") || on("statefulset")) {
@@ -349,6 +352,10 @@ class ControlPlane {
                                                  on("ttl-after-finished")},
           pods_.get());
     }
+    if (on("disruption")) {
+      disruption_ = std::make_unique<controllers::DisruptionController>(
+          c, controllers::DisruptionController::Options{1, pods_.get()});
+    }
     if (pods_) {
       pods_->start();
     }
@@ -361,10 +368,14 @@ class ControlPlane {
     if (batch_) {
       batch_->start();
     }
+    if (disruption_) {
+      disruption_->start();
+    }
   }
 
   // In the reverse order of their start.
   void stopControllers() {
+    disruption_.reset();
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
@@ -385,6 +396,7 @@ class ControlPlane {
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
   std::unique_ptr<controllers::DaemonSetController> daemonSets_;
   std::unique_ptr<controllers::BatchControllers> batch_;
+  std::unique_ptr<controllers::DisruptionController> disruption_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
