@@ -77,6 +77,11 @@ void DisruptionController::start() {
   }
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] {
+      // A status computed from a partly filled cache of pods could allow too much.
+      for (client::Informer* informer : {&budgets_, &pods_}) {
+        while (!stopping_ && !informer->waitForSync(std::chrono::milliseconds(200))) {
+        }
+      }
       runSyncWorker(queue_, kLog, "poddisruptionbudget",
                     [this](const std::string& key) { return sync(key); });
     });
@@ -88,6 +93,7 @@ void DisruptionController::stop() {
     return;
   }
   started_ = false;
+  stopping_ = true;
   queue_.shutDown();
   for (auto& w : workers_) {
     if (w.joinable()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -50,6 +51,7 @@ class DisruptionController {
   client::WorkQueue queue_;
   std::vector<std::thread> workers_;
   bool started_ = false;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace tug::controllers
