@@ -143,8 +143,73 @@ bool isDryRun(const json& options) {
   return d != options.end() && d->is_array() && !d->empty();
 }
 
-// Deletes the pod as DELETE would with `options`.
-Reply deletePod(const VerbContext& ctx, const ResourceTarget& pod, const json& options) {
+// Sets DisruptionTarget=True (EvictionByEvictionAPI) on the pod, as upstream does before the
+// delete, checking the delete's preconditions against the pod as it is now.
+Reply markDisruptionTarget(const VerbContext& ctx, const VerbRequest& req,
+                          const ResourceTarget& pod, const json& options) {
+  json preconditions = options.value("preconditions", json::object());
+  if (!preconditions.is_object()) {
+    preconditions = json::object();
+  }
+  const std::string uid = stringAt(preconditions, "uid");
+  const std::string rv = stringAt(preconditions, "resourceVersion");
+  Mutation mark = [&](json& next, const json& current) -> Status {
+    if (!uid.empty() && uid != metaString(current, "uid")) {
+      return resourceConflict(*pod.info, pod.name,
+                              "Precondition failed: UID in precondition: " + uid +
+                                  ", UID in object meta: " + metaString(current, "uid"));
+    }
+    if (!rv.empty() && rv != metaString(current, "resourceVersion")) {
+      return resourceConflict(*pod.info, pod.name,
+                              "Precondition failed: ResourceVersion in precondition: " + rv +
+                                  ", ResourceVersion in object meta: " +
+                                  metaString(current, "resourceVersion"));
+    }
+    json& status = next["status"];
+    if (!status.is_object()) {
+      status = json::object();
+    }
+    json& conditions = status["conditions"];
+    if (!conditions.is_array()) {
+      conditions = json::array();
+    }
+    json condition = {{"type", "DisruptionTarget"},
+                      {"status", "True"},
+                      {"lastProbeTime", nullptr},
+                      {"lastTransitionTime", nowTimestamp()},
+                      {"reason", "EvictionByEvictionAPI"},
+                      {"message", "Eviction API: evicting"}};
+    for (json& c : conditions) {
+      if (c.is_object() && stringAt(c, "type") == "DisruptionTarget") {
+        if (stringAt(c, "status") == "True" && c.contains("lastTransitionTime")) {
+          condition["lastTransitionTime"] = c["lastTransitionTime"];
+        }
+        c = std::move(condition);
+        return Status::ok();
+      }
+    }
+    conditions.push_back(std::move(condition));
+    return Status::ok();
+  };
+  VerbRequest update{pod, {}, "", "", req.userAgent};
+  update.target.subresource = "status";
+  update.user = req.user;
+  return writeUpdate(ctx, update, 0, mark);
+}
+
+// Marks the pod (unless a dry run) and deletes it as DELETE would with `options`.
+Reply deletePod(const VerbContext& ctx, const VerbRequest& req, const ResourceTarget& pod,
+                json options) {
+  if (!isDryRun(options)) {
+    Reply marked = markDisruptionTarget(ctx, req, pod, options);
+    if (marked.code != 200) {
+      return marked;
+    }
+    // The mark changed the pod: a resourceVersion precondition now names the marked version.
+    if (!resourceVersionUnset(options)) {
+      options["preconditions"]["resourceVersion"] = metaString(marked.body, "resourceVersion");
+    }
+  }
   VerbRequest del{pod, {}, options.dump()};
   return deleteResource(ctx, del);
 }
@@ -332,7 +397,7 @@ Reply createPodEviction(const VerbContext& ctx, const VerbRequest& req) {
     if (shouldEnforceResourceVersion(pod) && retryConflicts) {
       deleteOptions = withResourceVersion(options, metaString(pod, "resourceVersion"));
     }
-    Reply deleted = deletePod(ctx, podTarget, deleteOptions);
+    Reply deleted = deletePod(ctx, req, podTarget, deleteOptions);
     if (isConflict(deleted) && retryConflicts && attempt + 1 < kAttempts) {
       continue;
     }
@@ -396,7 +461,7 @@ Reply createPodEviction(const VerbContext& ctx, const VerbRequest& req) {
   if (conditional) {
     deleteOptions = withResourceVersion(options, metaString(pod, "resourceVersion"));
   }
-  Reply deleted = deletePod(ctx, podTarget, deleteOptions);
+  Reply deleted = deletePod(ctx, req, podTarget, deleteOptions);
   if (isConflict(deleted) && conditional && retryConflicts) {
     // The pod changed (it may have become ready): the client tries again.
     return budgetBeingProcessed(budgetName);

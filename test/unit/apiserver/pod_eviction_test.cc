@@ -22,9 +22,12 @@ struct Fixture {
   Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
 
   void createPod(const std::string& name, const std::string& phase, bool ready,
-                 json labels = {{"app", "web"}}) {
+                 json labels = {{"app", "web"}}, json finalizers = nullptr) {
     json body = {{"metadata", {{"name", name}, {"labels", labels}}},
                  {"spec", {{"containers", {{{"name", "c"}, {"image", "nginx"}}}}}}};
+    if (!finalizers.is_null()) {
+      body["metadata"]["finalizers"] = finalizers;
+    }
     Reply r = createResource(ctx, VerbRequest{ResourceTarget{pods, "default", "", ""}, {},
                                               body.dump()});
     REQUIRE(r.code == 201);
@@ -223,5 +226,42 @@ TEST_CASE("a policy/v1beta1 Eviction is accepted", "[eviction]") {
   Reply r = createPodEviction(
       f.ctx, VerbRequest{ResourceTarget{f.pods, "default", "web-1", "eviction"}, {}, body.dump()});
   CHECK(r.code == 201);
+  CHECK_FALSE(f.podExists("web-1"));
+}
+
+TEST_CASE("an evicted pod is marked as a disruption target before it is deleted",
+          "[eviction]") {
+  Fixture f;
+  // A finalizer keeps the deleted pod readable.
+  f.createPod("web-1", "Running", true, {{"app", "web"}}, {"example.com/hold"});
+  f.createBudget("web-pdb", 1, 3, 2);
+  REQUIRE(f.evict("web-1").code == 201);
+  Reply r = getResource(f.ctx, VerbRequest{ResourceTarget{f.pods, "default", "web-1", ""}});
+  REQUIRE(r.code == 200);
+  CHECK(r.body["metadata"].contains("deletionTimestamp"));
+  json target;
+  for (const json& c : r.body["status"]["conditions"]) {
+    if (c["type"] == "DisruptionTarget") {
+      target = c;
+    }
+  }
+  REQUIRE(target.is_object());
+  CHECK(target["status"] == "True");
+  CHECK(target["reason"] == "EvictionByEvictionAPI");
+  CHECK(target["message"] == "Eviction API: evicting");
+}
+
+TEST_CASE("a resourceVersion precondition is checked against the pod", "[eviction]") {
+  Fixture f;
+  f.createPod("web-1", "Running", true);
+  f.createBudget("web-pdb", 2, 3, 1);
+  Reply pod = getResource(f.ctx, VerbRequest{ResourceTarget{f.pods, "default", "web-1", ""}});
+  REQUIRE(pod.code == 200);
+  const std::string rv = pod.body["metadata"]["resourceVersion"];
+  Reply stale = f.evict("web-1", {{"preconditions", {{"resourceVersion", "1"}}}});
+  CHECK(stale.code == 409);
+  CHECK(f.podExists("web-1"));
+  Reply current = f.evict("web-1", {{"preconditions", {{"resourceVersion", rv}}}});
+  CHECK(current.code == 201);
   CHECK_FALSE(f.podExists("web-1"));
 }
