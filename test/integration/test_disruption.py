@@ -118,6 +118,31 @@ class BudgetStatusTest(DisruptionTestCase):
         cond = [c for c in b["status"]["conditions"] if c["type"] == "DisruptionAllowed"][0]
         self.assertEqual((cond["status"], cond["reason"]), ("False", "InsufficientPods"))
 
+    def test_a_budget_it_cannot_compute_allows_nothing(self):
+        # A pod whose controller has no scale the controller knows (a ConfigMap, which the
+        # garbage collector leaves alone as it exists).
+        owner = self.create_cm("owner")
+        code, body = self.call("POST", "/api/v1/namespaces/default/pods", {
+            "metadata": {"name": "odd", "labels": {"app": "odd"},
+                         "ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap",
+                                              "name": "owner", "uid": owner["metadata"]["uid"],
+                                              "controller": True}]},
+            "spec": {"nodeName": "hollow-0", "containers": [{"name": "c", "image": "nginx"}]}})
+        self.assertEqual(code, 201, body)
+        self.apply(budget(name="odd-pdb", app="odd", maxUnavailable=1))
+
+        def failed():
+            b = self.pdb("odd-pdb")
+            conds = b.get("status", {}).get("conditions", [])
+            return [c for c in conds if c["reason"] == "SyncFailed"]
+        cond = self.wait_until(failed, "the SyncFailed condition")[0]
+        self.assertEqual((cond["type"], cond["status"]), ("DisruptionAllowed", "False"))
+        self.assertEqual(cond["message"], 'found no controllers for pod "odd"')
+        self.assertEqual(self.pdb("odd-pdb")["status"]["disruptionsAllowed"], 0)
+        self.wait_until(lambda: self.ready_pods("odd"), "the pod to be ready")
+        code, body = self.evict("odd")
+        self.assertEqual(code, 429, body)
+
     def test_invalid_budgets_are_refused_with_field_paths(self):
         code, body = self.call("POST", PDBS, budget(minAvailable=1, maxUnavailable=1))
         self.assertEqual(code, 422, body)
