@@ -22,6 +22,7 @@
 #include "apiserver/kubernetes_service.h"
 #include "apiserver/openapi_routes.h"
 #include "apiserver/pod_binding.h"
+#include "apiserver/pod_eviction.h"
 #include "apiserver/resources.h"
 #include "apiserver/service_account_tokens.h"
 #include "apiserver/store_metrics.h"
@@ -31,6 +32,7 @@
 #include "client/leader_election.h"
 #include "client/shared_informers.h"
 #include "controllers/daemonset/daemonset_controller.h"
+#include "controllers/disruption/disruption_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
 #include "controllers/job/batch_controllers.h"
@@ -191,7 +193,8 @@ Result<StartedApi> startApiServer(
   }
   installers.push_back(apiserver::resourcesInstaller(
       store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()},
-                      {"pods/binding", apiserver::createPodBinding}}, ranges,
+                      {"pods/binding", apiserver::createPodBinding},
+                      {"pods/eviction", apiserver::createPodEviction}}, ranges,
       apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
                              o.defaultUnreachableTolerationSeconds}));
   auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
@@ -231,7 +234,7 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
       "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
-      "job",              "cronjob",        "ttl-after-finished"};
+      "job",              "cronjob",        "ttl-after-finished", "disruption"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -339,6 +342,10 @@ class ControlPlane {
           controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
                                                  on("ttl-after-finished")});
     }
+    if (on("disruption")) {
+      disruption_ = std::make_unique<controllers::DisruptionController>(
+          c, *informers_, controllers::DisruptionController::Options{});
+    }
     informers_->start();
     forEachController([](auto& controller) { controller.start(); });
   }
@@ -350,6 +357,7 @@ class ControlPlane {
     if (informers_) {
       informers_->stop();
     }
+    disruption_.reset();
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
@@ -377,6 +385,7 @@ class ControlPlane {
     call(workloads_);
     call(daemonSets_);
     call(batch_);
+    call(disruption_);
   }
 
   const cli::ServerOptions& options_;
@@ -388,6 +397,7 @@ class ControlPlane {
   std::unique_ptr<controllers::WorkloadControllers> workloads_;
   std::unique_ptr<controllers::DaemonSetController> daemonSets_;
   std::unique_ptr<controllers::BatchControllers> batch_;
+  std::unique_ptr<controllers::DisruptionController> disruption_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;

@@ -45,6 +45,11 @@ ErrorList validateRole(const Json& obj);
 ErrorList validateRoleBinding(const Json& obj, bool clusterScoped);
 ErrorList validateRoleBindingUpdate(const Json& obj, const Json& old);
 
+ErrorList validatePodDisruptionBudget(const Json& obj);
+
+// An int-or-string field `key` of obj that is a non-negative count or a percentage of at most
+// 100% (absent is fine).
+ErrorList validateIntOrPercent(const Json& obj, std::string_view key, const Path& p);
 // The field `key` of two objects, or null where absent (for immutability checks).
 Json fieldOr(const Json& obj, std::string_view key);
 // obj.spec, or an empty object.

@@ -115,6 +115,10 @@ ErrorList validateReplicaSetLike(const Json& spec, const Path& p, const std::str
 
 }  // namespace
 
+ErrorList validateIntOrPercent(const Json& obj, std::string_view key, const Path& p) {
+  return intOrPercent(obj, key, p);
+}
+
 Json fieldOr(const Json& obj, std::string_view key) {
   const Json* v = field(obj, key);
   return v ? *v : Json();

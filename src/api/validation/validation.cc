@@ -61,6 +61,8 @@ constexpr KindRules kRules[] = {
      validateSelectorUnchanged},
     {"batch", "Job", NameRule::kDns1123Subdomain, validateJob, validateJobUpdate},
     {"batch", "CronJob", NameRule::kDns1123Subdomain, validateCronJob, nullptr},
+    {"policy", "PodDisruptionBudget", NameRule::kDns1123Subdomain, validatePodDisruptionBudget,
+     nullptr},
     {"storage.k8s.io", "StorageClass", NameRule::kDns1123Subdomain, validateStorageClass,
      validateStorageClassUpdate},
     {"networking.k8s.io", "Ingress", NameRule::kDns1123Subdomain, validateIngress, nullptr},

@@ -267,3 +267,40 @@ TEST_CASE("RBAC roles and bindings", "[validation][rbac]") {
                  "subjects[1].kind: Unsupported value: \"Robot\": supported values: "
                  "\"ServiceAccount\", \"User\", \"Group\""});
 }
+
+TEST_CASE("PodDisruptionBudget: minAvailable or maxUnavailable, selector, eviction policy",
+          "[validation][policy]") {
+  auto pdb = [](json spec) {
+    return json{{"metadata", {{"name", "web"}}}, {"spec", std::move(spec)}};
+  };
+  json selector = {{"matchLabels", {{"app", "web"}}}};
+  CHECK(createErrors("policy", "PodDisruptionBudget",
+                     pdb({{"minAvailable", 2}, {"selector", selector}}))
+            .empty());
+  CHECK(createErrors("policy", "PodDisruptionBudget",
+                     pdb({{"maxUnavailable", "25%"}, {"selector", json::object()}}))
+            .empty());
+  auto both = createErrors("policy", "PodDisruptionBudget",
+                           pdb({{"minAvailable", 1}, {"maxUnavailable", 1}}));
+  REQUIRE(both.size() == 1);
+  CHECK_THAT(both[0], Contains("spec: Invalid value: "));
+  CHECK_THAT(both[0], Contains("minAvailable and maxUnavailable cannot be both set"));
+  CHECK(createErrors("policy", "PodDisruptionBudget", pdb({{"minAvailable", -1}})) ==
+        Messages{"spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"});
+  CHECK(createErrors("policy", "PodDisruptionBudget", pdb({{"maxUnavailable", "120%"}})) ==
+        Messages{"spec.maxUnavailable: Invalid value: \"120%\": must not be greater than 100%"});
+  auto notPercent = createErrors("policy", "PodDisruptionBudget", pdb({{"minAvailable", "two"}}));
+  REQUIRE(notPercent.size() == 1);
+  CHECK_THAT(notPercent[0],
+             Contains("spec.minAvailable: Invalid value: \"two\": a valid percent string"));
+  auto badSelector = createErrors(
+      "policy", "PodDisruptionBudget",
+      pdb({{"minAvailable", 1},
+           {"selector", {{"matchExpressions", {{{"key", "app"}, {"operator", "Near"}}}}}}}));
+  CHECK(badSelector == Messages{"spec.selector.matchExpressions[0].operator: Invalid value: "
+                                "\"Near\": not a valid selector operator"});
+  CHECK(createErrors("policy", "PodDisruptionBudget",
+                     pdb({{"minAvailable", 1}, {"unhealthyPodEvictionPolicy", "Sometimes"}})) ==
+        Messages{"spec.unhealthyPodEvictionPolicy: Unsupported value: \"Sometimes\": supported "
+                 "values: \"AlwaysAllow\", \"IfHealthyBudget\""});
+}
