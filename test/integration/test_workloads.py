@@ -498,5 +498,69 @@ class ReplicaSetTest(WorkloadsTestCase):
             .get("replicas") == 0, "status.replicas 0")
 
 
+
+class NodeFailureTest(WorkloadsTestCase):
+    """The whole path with the scheduler: a Deployment's pods placed by the scheduler on hollow
+    nodes; one node stops (its kubelet goes silent), the node lifecycle controller marks it
+    Unknown and taints it, its pods are evicted once their default 2 s toleration runs out, and
+    the ReplicaSet's replacements are scheduled onto the nodes still alive."""
+    server_args = ("--node-monitor-grace-period", "3s",
+                   "--default-unreachable-toleration-seconds", "2",
+                   "--default-not-ready-toleration-seconds", "2")
+    hollow_args = ("--lease-interval-ms", "300")
+    wait_timeout = 60
+
+    def pods_by_node(self):
+        placed = {}
+        for p in self.running_pods("app=web"):
+            placed.setdefault(p["spec"].get("nodeName", ""), []).append(p["metadata"]["name"])
+        return placed
+
+    def test_a_stopped_node_is_tainted_and_its_pods_rescheduled(self):
+        manifest = deployment_manifest(replicas=6)
+        del manifest["spec"]["template"]["spec"]["nodeName"]  # the scheduler places them
+        self.apply(manifest)
+        self.rollout_status()
+        placed = self.pods_by_node()
+        self.assertEqual(sum(len(v) for v in placed.values()), 6, placed)
+        self.assertNotIn("", placed)
+        lost = max(placed, key=lambda n: len(placed[n]))
+        lost_pods = set(placed[lost])
+
+        self.nodes.command("stop " + lost)
+        self.nodes.expect("ok stop " + lost)
+
+        def ready(node):
+            n = self.get("/api/v1/nodes/" + node)
+            return [c for c in n["status"]["conditions"] if c["type"] == "Ready"][0]["status"]
+
+        def taints(node):
+            n = self.get("/api/v1/nodes/" + node)
+            return sorted((t["key"], t["effect"]) for t in n["spec"].get("taints", []))
+
+        self.wait_until(lambda: ready(lost) == "Unknown", lost + " to be Unknown")
+        self.wait_until(lambda: taints(lost) == [("node.kubernetes.io/unreachable", "NoExecute"),
+                                                 ("node.kubernetes.io/unreachable",
+                                                  "NoSchedule")], "the unreachable taints")
+
+        # Every pod of the lost node goes, and six run again, all on the nodes still alive.
+        def rescheduled():
+            now = self.pods_by_node()
+            names = {n for v in now.values() for n in v}
+            return (lost not in now and not names & lost_pods
+                    and sum(len(v) for v in now.values()) == 6 and now)
+        now = self.wait_until(rescheduled, "the pods to be rescheduled")
+        self.assertTrue(set(now) <= {"hollow-0", "hollow-1", "hollow-2"} - {lost}, now)
+        self.rollout_status()
+        self.assertEqual(self.deployment()["status"].get("availableReplicas"), 6)
+        self.assertEqual(ready(lost), "Unknown")
+
+        # The node comes back: its kubelet posts Ready again and the taints go.
+        self.nodes.command("start " + lost)
+        self.nodes.expect("ok start " + lost)
+        self.wait_until(lambda: ready(lost) == "True", lost + " to be Ready again")
+        self.wait_until(lambda: taints(lost) == [], "the taints removed")
+
+
 if __name__ == "__main__":
     unittest.main()
