@@ -104,6 +104,15 @@ class NodeLifecycleTest(ResourcesTestCase):
         pod = self.run_pod("tolerant", "nowhere", [{"operator": "Exists"}])
         self.assertEqual(pod["spec"]["tolerations"], [{"operator": "Exists"}])
 
+    def has_event(self, kind, name, reason, message=None, type_="Normal"):
+        code, events = self.call("GET", "/api/v1/namespaces/default/events")
+        self.assertEqual(code, 200, events)
+        return any(e["involvedObject"].get("kind") == kind and e["involvedObject"]["name"] == name
+                   and e["reason"] == reason and e["type"] == type_
+                   and e["source"]["component"] == "node-controller"
+                   and (message is None or e["message"] == message)
+                   for e in events["items"])
+
     def test_a_silent_node_is_tainted_and_its_pods_evicted(self):
         self.add_node("alive")
         self.add_node("lost")
@@ -133,6 +142,19 @@ class NodeLifecycleTest(ResourcesTestCase):
         self.assertEqual(ready["status"], "False")
         self.assertIsNotNone(self.pod("on-alive"))
         self.assertEqual(self.ready("alive")["status"], "True")
+        # What happened is told in events, with upstream's reasons and words.
+        self.wait_until(lambda: self.has_event("Node", "lost", "NodeNotReady",
+                                               "Node lost status is now: NodeNotReady"),
+                        "the NodeNotReady event")
+        self.assertTrue(self.has_event("Node", "lost", "RegisteredNode",
+                                       "Node lost event: Registered Node lost in Controller"))
+        self.wait_until(lambda: self.has_event("Pod", "on-lost", "TaintManagerEviction",
+                                               "Marking for deletion Pod default/on-lost"),
+                        "the eviction event")
+        self.wait_until(lambda: self.has_event("Pod", "stays", "NodeNotReady",
+                                               "Node is not ready", "Warning"),
+                        "the pod's NodeNotReady event")
+        self.assertFalse(self.has_event("Node", "alive", "NodeNotReady"))
 
         # The node comes back: its kubelet posts Ready again, and the taints go.
         self.alive["lost"] = True
@@ -143,6 +165,9 @@ class NodeLifecycleTest(ResourcesTestCase):
                           "lastHeartbeatTime": now()[:19] + "Z"})
         self.assertEqual(self.call("PUT", "/api/v1/nodes/lost/status", node)[0], 200)
         self.wait_until(lambda: self.taint_keys("lost") == [], "the taints removed")
+        self.wait_until(lambda: self.has_event("Node", "lost", "NodeReady",
+                                               "Node lost status is now: NodeReady"),
+                        "the NodeReady event")
 
     def test_cordon_taints_and_every_node_down_evicts_nothing(self):
         self.require_kubectl()

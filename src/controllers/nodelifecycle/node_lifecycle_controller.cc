@@ -54,7 +54,8 @@ NodeLifecycleController::NodeLifecycleController(client::Client& client,
       options_(options),
       nodes_(informers.get(kNodes)),
       pods_(informers.get(kPods)),
-      leases_(client, kLeases, kLeaseNamespace) {}
+      leases_(client, kLeases, kLeaseNamespace),
+      events_(client, client::EventSource{"node-controller", ""}) {}
 
 NodeLifecycleController::~NodeLifecycleController() { stop(); }
 
@@ -186,7 +187,10 @@ void NodeLifecycleController::markPodsNotReady(const std::string& nodeName) {
     }
     if (changed) {
       auto written = client_.update(kPods, meta(pod, "namespace"), pod, "status");
-      if (!written.ok() && written.status().code() != Code::kNotFound) {
+      if (written.ok()) {
+        events_.record(client::objectReference(pod, "Pod", "v1"), "Warning", "NodeNotReady",
+                       "Node is not ready");
+      } else if (written.status().code() != Code::kNotFound) {
         TUG_LOG(kDebug, kLog) << "marking pod " << meta(pod, "name")
                               << " not ready: " << written.status().message();
       }
@@ -221,6 +225,8 @@ void NodeLifecycleController::evictPods(const std::string& nodeName, const json&
     if (!allowed || SystemClock::now() < *since + std::chrono::seconds(*allowed)) {
       continue;
     }
+    events_.record(client::objectReference(pod, "Pod", "v1"), "Normal", "TaintManagerEviction",
+                   "Marking for deletion Pod " + meta(pod, "namespace") + "/" + meta(pod, "name"));
     auto removed = client_.remove(kPods, meta(pod, "namespace"), meta(pod, "name"));
     if (removed.ok()) {
       TUG_LOG(kInfo, kLog) << "evicted pod " << meta(pod, "namespace") << "/" << meta(pod, "name")
@@ -229,8 +235,36 @@ void NodeLifecycleController::evictPods(const std::string& nodeName, const json&
   }
 }
 
+void NodeLifecycleController::recordNodeEvents(const std::vector<json>& nodes) {
+  std::map<std::string, std::string> ready;
+  for (const json& node : nodes) {
+    const std::string name = meta(node, "name");
+    const std::string status = nl::readyStatus(node);
+    ready[name] = status;
+    const json ref = client::objectReference(node, "Node", "v1");
+    auto last = lastReady_.find(name);
+    if (last == lastReady_.end()) {
+      events_.record(ref, "Normal", "RegisteredNode",
+                     "Node " + name + " event: Registered Node " + name + " in Controller");
+    } else if (last->second == "True" && status != "True") {
+      events_.record(ref, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+    } else if (last->second != "True" && status == "True") {
+      events_.record(ref, "Normal", "NodeReady", "Node " + name + " status is now: NodeReady");
+    }
+  }
+  for (const auto& [name, status] : lastReady_) {
+    if (!ready.count(name)) {
+      json ref = {{"kind", "Node"}, {"apiVersion", "v1"}, {"name", name}, {"uid", name}};
+      events_.record(ref, "Normal", "RemovingNode",
+                     "Node " + name + " event: Removing Node " + name + " from Controller");
+    }
+  }
+  lastReady_ = std::move(ready);
+}
+
 void NodeLifecycleController::monitor() {
   std::vector<json> nodes = nodes_.list();
+  recordNodeEvents(nodes);
   std::set<std::string> names;
   int notReady = 0;
   for (const json& node : nodes) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "client/client.h"
+#include "client/event_recorder.h"
 #include "client/shared_informers.h"
 
 // Watches that nodes are alive, as upstream's node lifecycle controller does. A node is alive
@@ -51,12 +52,17 @@ class NodeLifecycleController {
   void syncTaints(const client::json& node);
   void markPodsNotReady(const std::string& nodeName);
   void evictPods(const std::string& nodeName, const client::json& taints);
+  // Upstream's node events: a node met, gone, or whose Ready status changed since last pass.
+  void recordNodeEvents(const std::vector<client::json>& nodes);
 
   client::Client& client_;
   const NodeLifecycleOptions options_;
   client::Informer &nodes_, &pods_;
   client::Informer leases_;
+  client::EventRecorder events_;
   std::map<std::string, Seen> seen_;  // by node name; only the monitor thread uses it
+  // Each node's Ready status at the last pass, by name; only the monitor thread uses it.
+  std::map<std::string, std::string> lastReady_;
   // When each NoExecute taint was first seen without a timeAdded, by "<node>/<key>".
   std::map<std::string, std::chrono::system_clock::time_point> taintSeen_;
   std::mutex mu_;
