@@ -19,6 +19,7 @@ ServerOptions serverOptions(const Invocation& invocation) {
       .disableControllerManager = v.boolean("disable-controller-manager"),
       .controllers = v.string("controllers"),
       .nodeMonitorGracePeriod = v.duration("node-monitor-grace-period"),
+      .terminatedPodGcThreshold = v.integer("terminated-pod-gc-threshold"),
       .defaultNotReadyTolerationSeconds = v.integer("default-not-ready-toleration-seconds"),
       .defaultUnreachableTolerationSeconds = v.integer("default-unreachable-toleration-seconds"),
       .writeKubeconfig = v.string("write-kubeconfig"),

@@ -27,6 +27,7 @@ struct ServerOptions {
   bool disableControllerManager = false;
   std::string controllers;  // kube-controller-manager's --controllers syntax
   Duration nodeMonitorGracePeriod{0};
+  int64_t terminatedPodGcThreshold = 12500;
   int64_t defaultNotReadyTolerationSeconds = 300;
   int64_t defaultUnreachableTolerationSeconds = 300;
   std::string writeKubeconfig;

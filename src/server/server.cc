@@ -35,6 +35,7 @@
 #include "controllers/disruption/disruption_controller.h"
 #include "controllers/endpoints/endpoints_controller.h"
 #include "controllers/garbagecollector/garbage_collector.h"
+#include "controllers/podgc/pod_gc_controller.h"
 #include "controllers/job/batch_controllers.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
@@ -234,7 +235,8 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
       "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
-      "job",              "cronjob",        "ttl-after-finished", "disruption"};
+      "job",              "cronjob",        "ttl-after-finished", "disruption",
+      "podgc"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -342,6 +344,11 @@ class ControlPlane {
           controllers::BatchControllers::Enabled{on("job"), on("cronjob"),
                                                  on("ttl-after-finished")});
     }
+    if (on("podgc")) {
+      controllers::PodGcOptions gc;
+      gc.terminatedPodThreshold = options_.terminatedPodGcThreshold;
+      podGc_ = std::make_unique<controllers::PodGcController>(c, *informers_, gc);
+    }
     if (on("disruption")) {
       disruption_ = std::make_unique<controllers::DisruptionController>(
           c, *informers_, controllers::DisruptionController::Options{});
@@ -358,6 +365,7 @@ class ControlPlane {
       informers_->stop();
     }
     disruption_.reset();
+    podGc_.reset();
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
@@ -386,6 +394,7 @@ class ControlPlane {
     call(daemonSets_);
     call(batch_);
     call(disruption_);
+    call(podGc_);
   }
 
   const cli::ServerOptions& options_;
@@ -398,6 +407,7 @@ class ControlPlane {
   std::unique_ptr<controllers::DaemonSetController> daemonSets_;
   std::unique_ptr<controllers::BatchControllers> batch_;
   std::unique_ptr<controllers::DisruptionController> disruption_;
+  std::unique_ptr<controllers::PodGcController> podGc_;
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;

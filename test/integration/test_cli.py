@@ -188,6 +188,8 @@ class UsageErrorTest(TugTestCase):
             (["--datastore-durability", "fast"], "must be one of full, normal"),
             (["--debug=maybe"], 'invalid value "maybe" for flag --debug'),
             (["--data-dir"], "flag --data-dir needs a value"),
+            (["--terminated-pod-gc-threshold", "many"],
+             'invalid value "many" for flag --terminated-pod-gc-threshold: not an integer'),
         ]
         for args, message in cases:
             with self.subTest(args=args):
