@@ -186,6 +186,35 @@ class NodeLifecycleTest(ResourcesTestCase):
         time.sleep(4)
         self.assertIsNotNone(self.pod("p"))
 
+    def test_delete_node_waits_for_its_finalizers(self):
+        self.require_kubectl()
+        self.add_node("plain")
+        r = self.kubectl("delete", "node", "plain")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('node "plain" deleted', r.stdout)
+        self.assertEqual(self.call("GET", "/api/v1/nodes/plain")[0], 404)
+
+        self.add_node("held")
+        node = self.node("held")
+        node["metadata"]["finalizers"] = ["example.com/keep"]
+        self.assertEqual(self.call("PUT", "/api/v1/nodes/held", node)[0], 200)
+        r = self.kubectl("delete", "node", "held", "--wait=false")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        held = self.node("held")
+        self.assertIn("deletionTimestamp", held["metadata"])
+        self.assertEqual(held["metadata"]["finalizers"], ["example.com/keep"])
+        r = self.kubectl("get", "node", "held")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("held", r.stdout)
+        r = self.kubectl("patch", "node", "held", "--type=merge",
+                         "-p", '{"metadata":{"finalizers":null}}')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.wait_until(lambda: self.call("GET", "/api/v1/nodes/held")[0] == 404,
+                        "the node to go with its last finalizer")
+        r = self.kubectl("delete", "node", "held")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('nodes "held" not found', r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
