@@ -115,4 +115,36 @@ void defaultPodTemplate(Json& obj) {
   }
 }
 
+// A Container item's default limit falls back to its max, and its default request to the
+// default limit, then to the min.
+void defaultLimitRange(Json& obj) {
+  Json* spec = objectField(obj, "spec");
+  if (spec == nullptr) {
+    return;
+  }
+  forEachObject(*spec, "limits", [](Json& item, size_t) {
+    if (stringField(item, "type") != "Container") {
+      return;
+    }
+    auto fill = [&item](const char* into, const char* from) {
+      const Json* source = objectField(item, from);
+      if (source == nullptr || source->empty()) {
+        return;
+      }
+      Json* target = ensureObject(item, into);
+      if (target == nullptr) {
+        return;
+      }
+      for (auto it = source->begin(); it != source->end(); ++it) {
+        if (!target->contains(it.key())) {
+          (*target)[it.key()] = it.value();
+        }
+      }
+    };
+    fill("default", "max");
+    fill("defaultRequest", "default");
+    fill("defaultRequest", "min");
+  });
+}
+
 }  // namespace tug::api::validation

@@ -21,6 +21,7 @@ void defaultPersistentVolume(Json& obj);
 void defaultNamespace(Json& obj);
 void defaultNode(Json& obj);
 void defaultEndpoints(Json& obj);
+void defaultLimitRange(Json& obj);
 
 void defaultStorageClass(Json& obj);
 void defaultEndpointSlice(Json& obj);

@@ -1,0 +1,91 @@
+#include "apiserver/limit_range_admission.h"
+
+#include <vector>
+
+#include "api/quota/limit_ranger.h"
+#include "api/validation/defaults.h"
+#include "apiserver/resource_path.h"
+
+namespace tug::apiserver {
+namespace {
+
+bool isCore(const ResourceTarget& t, const char* resource) {
+  return t.info->builtin && t.info->group.empty() && t.info->resource == resource &&
+         t.subresource.empty();
+}
+
+// The namespace's LimitRanges in name order; an error Status when the store fails.
+Result<std::vector<nlohmann::json>> limitRangesOf(const VerbContext& ctx, const std::string& ns) {
+  std::vector<nlohmann::json> out;
+  const api::ResourceInfo* info = ctx.registry.find("", "v1", "limitranges");
+  if (info == nullptr) {
+    return out;
+  }
+  auto listed = ctx.store.list(api::storageKey(*info, ns, ""), store::ListOptions{});
+  if (!listed.ok()) {
+    return listed.status();
+  }
+  for (const auto& kv : listed->items) {
+    auto obj = nlohmann::json::parse(kv.value, nullptr, false);
+    if (obj.is_object()) {
+      out.push_back(std::move(obj));
+    }
+  }
+  return out;
+}
+
+Reply unavailable(const ResourceTarget& target) {
+  return errorReply(Status(Code::kForbidden,
+                           qualifiedResource(*target.info) + " \"" + target.name +
+                               "\" is forbidden: unable to create " + target.info->resource +
+                               " at this time because there was an error enforcing limit ranges"),
+                    target);
+}
+
+}  // namespace
+
+std::optional<Reply> applyLimitRangeDefaults(const VerbContext& ctx, const ResourceTarget& target,
+                                             nlohmann::json& obj) {
+  if (!isCore(target, "pods")) {
+    return std::nullopt;
+  }
+  auto ranges = limitRangesOf(ctx, target.ns);
+  if (!ranges.ok()) {
+    return unavailable(target);
+  }
+  if (ranges->empty()) {
+    return std::nullopt;
+  }
+  // Upstream defaults a pod (requests from limits) when it is decoded, before admission; so
+  // does this, so that a container's own limit wins over a range's default request.
+  api::validation::defaultPod(obj);
+  for (const auto& range : *ranges) {
+    api::quota::applyContainerDefaults(range, obj);
+  }
+  return std::nullopt;
+}
+
+std::optional<Reply> enforceLimitRanges(const VerbContext& ctx, const ResourceTarget& target,
+                                        const nlohmann::json& obj) {
+  const bool pod = isCore(target, "pods");
+  if (!pod && !isCore(target, "persistentvolumeclaims")) {
+    return std::nullopt;
+  }
+  auto ranges = limitRangesOf(ctx, target.ns);
+  if (!ranges.ok()) {
+    return unavailable(target);
+  }
+  for (const auto& range : *ranges) {
+    std::vector<std::string> errors =
+        pod ? api::quota::podViolations(range, obj) : api::quota::claimViolations(range, obj);
+    if (!errors.empty()) {
+      return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) + " \"" +
+                                                     target.name + "\" is forbidden: " +
+                                                     api::quota::aggregateMessages(errors)),
+                        target);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace tug::apiserver
