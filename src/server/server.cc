@@ -35,6 +35,7 @@
 #include "controllers/job/batch_controllers.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
+#include "controllers/resourcequota/resourcequota_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
 #include "controllers/workload/workload_controllers.h"
 #include "cli/version.h"
@@ -230,7 +231,7 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
   static const std::set<std::string> kKnown = {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
       "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
-      "job",              "cronjob",        "ttl-after-finished"};
+      "job",              "cronjob",        "ttl-after-finished", "resourcequota"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -327,7 +328,7 @@ class ControlPlane {
     // The workload, DaemonSet and Job controllers share one watch and one cache of pods. All
     // are built (and register their handlers) before it starts, so each sees every pod.
     if (on("replicaset") || on("deployment") || on("statefulset") || on("daemonset") ||
-        on("job")) {
+        on("job") || on("resourcequota")) {
       pods_ = std::make_unique<client::Informer>(c, client::Resource{"", "v1", "pods", true});
     }
     if (on("replicaset") || on("deployment") || on("statefulset")) {
@@ -349,6 +350,10 @@ class ControlPlane {
                                                  on("ttl-after-finished")},
           pods_.get());
     }
+    if (on("resourcequota")) {
+      resourceQuotas_ = std::make_unique<controllers::ResourceQuotaController>(
+          c, controllers::ResourceQuotaController::Options{pods_.get()});
+    }
     if (pods_) {
       pods_->start();
     }
@@ -361,10 +366,14 @@ class ControlPlane {
     if (batch_) {
       batch_->start();
     }
+    if (resourceQuotas_) {
+      resourceQuotas_->start();
+    }
   }
 
   // In the reverse order of their start.
   void stopControllers() {
+    resourceQuotas_.reset();
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
@@ -388,6 +397,7 @@ class ControlPlane {
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
+  std::unique_ptr<controllers::ResourceQuotaController> resourceQuotas_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   // First to go: stopping an elector stops what it started and releases its Lease.
   std::unique_ptr<client::LeaderElector> controllerElector_, schedulerElector_;

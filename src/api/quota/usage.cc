@@ -294,9 +294,10 @@ ResourceList usageOf(const Kind& kind, const json& obj, TimePoint now) {
 }
 
 bool quotaCounts(const json& quota, const Kind& kind, const json& obj) {
-  if (matchingResources(kind, namesOf(hardOf(quota))).empty()) {
-    return false;
-  }
+  return !matchingResources(kind, namesOf(hardOf(quota))).empty() && inScopes(quota, kind, obj);
+}
+
+bool inScopes(const json& quota, const Kind& kind, const json& obj) {
   const json& spec = member(quota, "spec");
   const json& scopes = member(spec, "scopes");
   const json& expressions = member(member(spec, "scopeSelector"), "matchExpressions");

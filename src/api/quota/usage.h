@@ -39,6 +39,10 @@ ResourceList usageOf(const Kind& kind, const nlohmann::json& obj, TimePoint now)
 // a quota with scopes counts nothing else.
 bool quotaCounts(const nlohmann::json& quota, const Kind& kind, const nlohmann::json& obj);
 
+// Whether `obj` is in every scope of `quota` (spec.scopes and spec.scopeSelector). Only pods
+// are in scopes: a quota with scopes holds no other object.
+bool inScopes(const nlohmann::json& quota, const Kind& kind, const nlohmann::json& obj);
+
 // When `required` (a quota's limited names) holds cpu or memory names a container of `pod`
 // does not state: "must specify limits.cpu for: a,b; requests.memory for: a". nullopt when
 // every container states them.

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/client.h"
+#include "client/informer.h"
+#include "client/work_queue.h"
+
+// Keeps each ResourceQuota's status: status.hard from spec.hard, status.used recounted from
+// the objects of its namespace. Admission raises status.used as objects are created; this
+// controller brings it back down when they go (deleted, or pods that finished), recounts when
+// a quota's spec changes, and resyncs every quota periodically (upstream: every 5 minutes).
+// Pods, services, claims, config maps, secrets and replication controllers come from
+// informers (all but pods cached as metadata and the few fields usage needs); other
+// count/<resource>.<group> names are listed when their quota syncs.
+namespace tug::controllers {
+
+class ResourceQuotaController {
+ public:
+  struct Options {
+    // A pods informer other controllers use too, started by its owner before start() and
+    // stopped after stop(); without one the controller keeps its own.
+    client::Informer* sharedPods = nullptr;
+    std::chrono::milliseconds resyncPeriod = std::chrono::minutes(5);
+  };
+
+  ResourceQuotaController(client::Client& client, Options options);
+  ~ResourceQuotaController();
+
+  void start();
+  void stop();
+  // Brings the quota "<namespace>/<name>" up to date.
+  Status sync(const std::string& key);
+
+ private:
+  void work();
+  // Every quota of the namespace, for a recount.
+  void enqueueNamespace(const std::string& ns);
+  bool visit(const std::string& ns, const std::string& group, const std::string& resource,
+             const std::function<void(const nlohmann::json&)>& fn);
+
+  client::Client& client_;
+  const Options options_;
+  std::unique_ptr<client::Informer> ownPods_;  // null when the pods informer is shared
+  client::Informer& pods_;
+  client::Informer quotas_;
+  // The other kinds quotas count, by resource plural (core group).
+  std::map<std::string, std::unique_ptr<client::Informer>> counted_;
+  client::WorkQueue queue_;
+  std::thread worker_;
+};
+
+}  // namespace tug::controllers
