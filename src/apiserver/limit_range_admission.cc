@@ -35,14 +35,24 @@ Result<std::vector<nlohmann::json>> limitRangesOf(const VerbContext& ctx, const 
 }
 
 Reply unavailable(const ResourceTarget& target) {
-  return errorReply(Status(Code::kForbidden,
-                           qualifiedResource(*target.info) + " \"" + target.name +
-                               "\" is forbidden: unable to create " + target.info->resource +
-                               " at this time because there was an error enforcing limit ranges"),
-                    target);
+  return admissionForbidden(target, "unable to create " + target.info->resource +
+                                        " at this time because there was an error enforcing "
+                                        "limit ranges");
 }
 
 }  // namespace
+
+Reply admissionForbidden(const ResourceTarget& target, const std::string& why) {
+  Reply r = errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) + " \"" +
+                                                    target.name + "\" is forbidden: " + why),
+                       target);
+  nlohmann::json details = {{"name", target.name}, {"kind", target.info->resource}};
+  if (!target.info->group.empty()) {
+    details["group"] = target.info->group;
+  }
+  r.body["details"] = std::move(details);
+  return r;
+}
 
 std::optional<Reply> applyLimitRangeDefaults(const VerbContext& ctx, const ResourceTarget& target,
                                              nlohmann::json& obj) {
@@ -79,10 +89,7 @@ std::optional<Reply> enforceLimitRanges(const VerbContext& ctx, const ResourceTa
     std::vector<std::string> errors =
         pod ? api::quota::podViolations(range, obj) : api::quota::claimViolations(range, obj);
     if (!errors.empty()) {
-      return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) + " \"" +
-                                                     target.name + "\" is forbidden: " +
-                                                     api::quota::aggregateMessages(errors)),
-                        target);
+      return admissionForbidden(target, api::quota::aggregateMessages(errors));
     }
   }
   return std::nullopt;

@@ -24,4 +24,8 @@ std::optional<Reply> applyLimitRangeDefaults(const VerbContext& ctx, const Resou
 std::optional<Reply> enforceLimitRanges(const VerbContext& ctx, const ResourceTarget& target,
                                         const nlohmann::json& obj);
 
+// The 403 admission plugins answer: `<resource> "<name>" is forbidden: <why>`, with details
+// naming the object as upstream's NewForbidden does.
+Reply admissionForbidden(const ResourceTarget& target, const std::string& why);
+
 }  // namespace tug::apiserver

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "api/quota/usage.h"
-#include "apiserver/resource_path.h"
+#include "apiserver/limit_range_admission.h"
 #include "common/log.h"
 
 namespace tug::apiserver {
@@ -55,9 +55,7 @@ std::string joinNames(const quota::ResourceNames& names) {
 }
 
 Reply forbidden(const ResourceTarget& target, const std::string& why) {
-  return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) + " \"" +
-                                                 target.name + "\" is forbidden: " + why),
-                    target);
+  return admissionForbidden(target, why);
 }
 
 bool applies(const ResourceTarget& target) {
