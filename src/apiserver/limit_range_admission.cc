@@ -95,4 +95,18 @@ std::optional<Reply> enforceLimitRanges(const VerbContext& ctx, const ResourceTa
   return std::nullopt;
 }
 
+std::optional<Reply> enforceLimitRangesOnUpdate(const VerbContext& ctx,
+                                                const ResourceTarget& target,
+                                                const nlohmann::json& obj) {
+  if (!isCore(target, "persistentvolumeclaims")) {
+    return std::nullopt;
+  }
+  // A claim on its way out (finalizers being removed) is not held to ranges made since.
+  const nlohmann::json& meta = obj.value("metadata", nlohmann::json::object());
+  if (meta.contains("deletionTimestamp")) {
+    return std::nullopt;
+  }
+  return enforceLimitRanges(ctx, target, obj);
+}
+
 }  // namespace tug::apiserver

@@ -24,6 +24,11 @@ std::optional<Reply> applyLimitRangeDefaults(const VerbContext& ctx, const Resou
 std::optional<Reply> enforceLimitRanges(const VerbContext& ctx, const ResourceTarget& target,
                                         const nlohmann::json& obj);
 
+// Updates: only a claim's (its storage request may grow); pods' resources do not change.
+std::optional<Reply> enforceLimitRangesOnUpdate(const VerbContext& ctx,
+                                                const ResourceTarget& target,
+                                                const nlohmann::json& obj);
+
 // The 403 admission plugins answer: `<resource> "<name>" is forbidden: <why>`, with details
 // naming the object as upstream's NewForbidden does.
 Reply admissionForbidden(const ResourceTarget& target, const std::string& why);

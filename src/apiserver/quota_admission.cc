@@ -58,18 +58,34 @@ Reply forbidden(const ResourceTarget& target, const std::string& why) {
   return admissionForbidden(target, why);
 }
 
-bool applies(const ResourceTarget& target) {
-  return target.info->namespaced && !target.ns.empty() && target.subresource.empty();
+bool applies(const ResourceTarget& target, const json* old) {
+  if (!target.info->namespaced || target.ns.empty() || !target.subresource.empty()) {
+    return false;
+  }
+  const api::ResourceInfo& info = *target.info;
+  return old == nullptr || (info.builtin && info.group.empty() &&
+                            (info.resource == "services" ||
+                             info.resource == "persistentvolumeclaims"));
 }
 
 quota::Kind kindOf(const ResourceTarget& target) {
   return quota::Kind{target.info->group, target.info->resource};
 }
 
+// What the object adds: all it uses when new, what it uses beyond the old version otherwise.
+quota::ResourceList deltaOf(const ResourceTarget& target, const json& obj, const json* old) {
+  const auto now = std::chrono::system_clock::now();
+  quota::ResourceList usage = quota::usageOf(kindOf(target), obj, now);
+  if (old != nullptr) {
+    usage = quota::subtractNonNegative(usage, quota::usageOf(kindOf(target), *old, now));
+  }
+  return quota::removeZeros(usage);
+}
+
 // One pass: the quotas' new status.used for `obj`, or the refusal. Quotas the object does not
 // concern are left out of `charged`.
 std::optional<Reply> evaluate(const ResourceTarget& target, const json& obj,
-                              std::vector<StoredQuota>& quotas,
+                              const quota::ResourceList& delta, std::vector<StoredQuota>& quotas,
                               std::vector<StoredQuota*>& charged) {
   const quota::Kind kind = kindOf(target);
   std::vector<StoredQuota*> concerned;
@@ -93,12 +109,7 @@ std::optional<Reply> evaluate(const ResourceTarget& target, const json& obj,
     }
     concerned.push_back(&q);
   }
-  if (concerned.empty()) {
-    return std::nullopt;
-  }
-  const quota::ResourceList delta =
-      quota::removeZeros(quota::usageOf(kind, obj, std::chrono::system_clock::now()));
-  if (delta.empty()) {
+  if (concerned.empty() || delta.empty()) {
     return std::nullopt;
   }
   for (StoredQuota* q : concerned) {
@@ -141,10 +152,11 @@ Result<bool> write(const VerbContext& ctx, const std::vector<StoredQuota*>& char
 }  // namespace
 
 std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& target,
-                                 const json& obj, bool dryRun) {
-  if (!applies(target)) {
+                                 const json& obj, const json* old, bool dryRun) {
+  if (!applies(target, old)) {
     return std::nullopt;
   }
+  const quota::ResourceList delta = deltaOf(target, obj, old);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto quotas = quotasOf(ctx, target.ns);
     if (!quotas.ok()) {
@@ -154,7 +166,7 @@ std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& t
       return std::nullopt;
     }
     std::vector<StoredQuota*> charged;
-    if (auto refused = evaluate(target, obj, *quotas, charged)) {
+    if (auto refused = evaluate(target, obj, delta, *quotas, charged)) {
       return refused;
     }
     if (dryRun || charged.empty()) {
@@ -172,13 +184,16 @@ std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& t
                            "namespace's quotas, try again");
 }
 
-void refundQuota(const VerbContext& ctx, const ResourceTarget& target, const json& obj) {
-  if (!applies(target)) {
+void refundQuota(const VerbContext& ctx, const ResourceTarget& target, const json& obj,
+                 const json* old) {
+  if (!applies(target, old)) {
     return;
   }
   const quota::Kind kind = kindOf(target);
-  const quota::ResourceList usage =
-      quota::removeZeros(quota::usageOf(kind, obj, std::chrono::system_clock::now()));
+  const quota::ResourceList usage = deltaOf(target, obj, old);
+  if (usage.empty()) {
+    return;
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto quotas = quotasOf(ctx, target.ns);
     if (!quotas.ok()) {

@@ -15,11 +15,16 @@
 // read on a conflict, so that concurrent creates cannot together pass a limit.
 namespace tug::apiserver {
 
-// REQUIRES: `obj` is admitted otherwise (defaulted, validated) and named. `dryRun`: check only.
+// REQUIRES: `obj` is admitted otherwise (defaulted, validated) and named. `old`: the stored
+// version an update replaces (nullptr for a create); updates are charged what they add, and
+// only for the kinds whose usage may change (services, persistent volume claims), as
+// upstream. `dryRun`: check only.
 std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& target,
-                                 const nlohmann::json& obj, bool dryRun);
+                                 const nlohmann::json& obj, const nlohmann::json* old,
+                                 bool dryRun);
 
 // Gives back what chargeQuota took when the object then could not be stored after all.
-void refundQuota(const VerbContext& ctx, const ResourceTarget& target, const nlohmann::json& obj);
+void refundQuota(const VerbContext& ctx, const ResourceTarget& target, const nlohmann::json& obj,
+                 const nlohmann::json* old);
 
 }  // namespace tug::apiserver

@@ -62,7 +62,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (auto refused = enforceLimitRanges(ctx, target, obj)) {
     return *refused;
   }
-  if (auto refused = chargeQuota(ctx, target, obj, *dryRun)) {
+  if (auto refused = chargeQuota(ctx, target, obj, nullptr, *dryRun)) {
     return *refused;
   }
   ServiceAllocation* services =
@@ -70,7 +70,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (services != nullptr) {
     if (auto refused = services->allocate(obj, nullptr, *dryRun)) {
       if (!*dryRun) {
-        refundQuota(ctx, target, obj);
+        refundQuota(ctx, target, obj, nullptr);
       }
       return *refused;
     }
@@ -84,7 +84,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       if (services != nullptr && !*dryRun) {
         services->release(obj, nullptr);
         if (auto refused = services->allocate(obj, nullptr, false)) {
-          refundQuota(ctx, target, obj);
+          refundQuota(ctx, target, obj, nullptr);
           return *refused;
         }
       }
@@ -108,7 +108,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       if (services != nullptr) {
         services->release(obj, nullptr);
       }
-      refundQuota(ctx, target, obj);
+      refundQuota(ctx, target, obj, nullptr);
       return errorReply(describeStoreError(kv.status(), target, target.name), target);
     }
   }
@@ -116,7 +116,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
     services->release(obj, nullptr);
   }
   if (!*dryRun) {
-    refundQuota(ctx, target, obj);
+    refundQuota(ctx, target, obj, nullptr);
   }
   return errorReply(resourceExists(*target.info, target.name), target);
 }

@@ -196,6 +196,36 @@ class ResourceQuotaTest(QuotaTestCase):
         self.wait_used("objects", {"configmaps": "0", "count/secrets": "0",
                                    "services.nodeports": "0"})
 
+    def test_updates_are_charged_what_they_add(self):
+        code, body = self.call("POST", QUOTAS, {"metadata": {"name": "ports"},
+                                                "spec": {"hard": {"services.nodeports": "1"}}})
+        self.assertEqual(code, 201, body)
+        self.wait_used("ports", {"services.nodeports": "0"})
+        svcs = "/api/v1/namespaces/default/services"
+        for name in ("web", "api"):
+            code, body = self.call("POST", svcs, {"metadata": {"name": name},
+                                                  "spec": {"ports": [{"port": 80}]}})
+            self.assertEqual(code, 201, body)
+        patch = b'{"spec":{"type":"NodePort"}}'
+        code, body = self.call("PATCH", svcs + "/web", raw=patch,
+                               content_type="application/merge-patch+json")
+        self.assertEqual(code, 200, body)
+        self.assertEqual(self.quota("ports")["status"]["used"], {"services.nodeports": "1"})
+        self.assert_status(self.call("PATCH", svcs + "/api", raw=patch,
+                                     content_type="application/merge-patch+json"),
+                           403, "Forbidden",
+                           'services "api" is forbidden: exceeded quota: ports, requested: '
+                           'services.nodeports=1, used: services.nodeports=1, limited: '
+                           'services.nodeports=1')
+        # Back to ClusterIP: the controller does not count the port any more.
+        code, body = self.call("PATCH", svcs + "/web",
+                               raw=b'{"spec":{"type":"ClusterIP","ports":[{"port":80,'
+                                   b'"nodePort":null}]}}',
+                               content_type="application/merge-patch+json")
+        self.assertEqual(code, 200, body)
+        self.assertEqual(self.call("DELETE", svcs + "/api")[0], 200)
+        self.wait_used("ports", {"services.nodeports": "0"})
+
     def test_bad_quotas_are_refused_with_field_paths(self):
         code, body = self.call("POST", QUOTAS, {"metadata": {"name": "bad"}, "spec": {
             "hard": {"foo": "1", "pods": "-1", "services": "1500m", "example.com/x": "1"},
