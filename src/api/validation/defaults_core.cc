@@ -1,5 +1,8 @@
 // Defaults of core/v1 kinds other than Pod (upstream pkg/apis/core/v1/defaults.go).
 #include "api/validation/defaults_kinds.h"
+
+#include "api/quantity.h"
+#include "api/quantity_format.h"
 #include "common/base64.h"
 
 namespace tug::api::validation {
@@ -145,6 +148,21 @@ void defaultLimitRange(Json& obj) {
     fill("defaultRequest", "default");
     fill("defaultRequest", "min");
   });
+}
+
+// Upstream stores quantities re-encoded, so spec.hard reads back canonical ("100000" as
+// "100k"), the same text the quota controller writes into status.hard.
+void defaultResourceQuota(Json& obj) {
+  Json* spec = objectField(obj, "spec");
+  Json* hard = spec ? objectField(*spec, "hard") : nullptr;
+  if (hard == nullptr) {
+    return;
+  }
+  for (auto it = hard->begin(); it != hard->end(); ++it) {
+    if (auto q = quantityFromJson(it.value()); q.ok()) {
+      it.value() = formatQuantity(*q, quantityFormatOf(it.value()));
+    }
+  }
 }
 
 }  // namespace tug::api::validation

@@ -22,6 +22,7 @@ void defaultNamespace(Json& obj);
 void defaultNode(Json& obj);
 void defaultEndpoints(Json& obj);
 void defaultLimitRange(Json& obj);
+void defaultResourceQuota(Json& obj);
 
 void defaultStorageClass(Json& obj);
 void defaultEndpointSlice(Json& obj);

@@ -65,6 +65,7 @@ void applyDefaults(std::string_view group, std::string_view kind, Json& obj) {
       {"", "Node", defaultNode},
       {"", "Endpoints", defaultEndpoints},
       {"", "LimitRange", defaultLimitRange},
+      {"", "ResourceQuota", defaultResourceQuota},
       {"apps", "Deployment", defaultDeployment},
       {"apps", "ReplicaSet", defaultReplicaSet},
       {"apps", "StatefulSet", defaultStatefulSet},

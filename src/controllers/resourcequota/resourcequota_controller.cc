@@ -70,8 +70,9 @@ ResourceQuotaController::ResourceQuotaController(client::Client& client, Options
         // Spec changes and quotas whose status.hard is not yet spec.hard need a recount;
         // admission's own writes to status.used do not.
         const json& spec = member(now, "spec");
-        if (spec != member(old, "spec") ||
-            member(member(now, "status"), "hard") != member(spec, "hard")) {
+        const auto hard = api::quota::resourceListFrom(member(spec, "hard"));
+        const auto given = api::quota::resourceListFrom(member(member(now, "status"), "hard"));
+        if (spec != member(old, "spec") || !api::quota::sameText(hard, given)) {
           queue_.add(quotaKey(now));
         }
       },
@@ -155,7 +156,15 @@ bool ResourceQuotaController::visit(const std::string& ns, const std::string& gr
                                     const std::string& resource,
                                     const std::function<void(const json&)>& fn) {
   if (group.empty() && resource == "pods") {
-    pods_.forEach(ns, fn);
+    // Read afresh rather than from the cache: pods come and go fastest, and a cache that has
+    // not yet seen a pod admission just charged for would count the quota down below it.
+    auto listed = client_.list(kPods, ns);
+    if (!listed.ok()) {
+      return false;
+    }
+    for (const json& pod : listed->items) {
+      fn(pod);
+    }
     return true;
   }
   if (group.empty()) {

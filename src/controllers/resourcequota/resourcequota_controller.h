@@ -16,8 +16,9 @@
 // the objects of its namespace. Admission raises status.used as objects are created; this
 // controller brings it back down when they go (deleted, or pods that finished), recounts when
 // a quota's spec changes, and resyncs every quota periodically (upstream: every 5 minutes).
-// Pods, services, claims, config maps, secrets and replication controllers come from
-// informers (all but pods cached as metadata and the few fields usage needs); other
+// Pod events come from the shared pods informer, but a sync lists the namespace's pods afresh
+// (see visit()); services, claims, config maps, secrets and replication controllers come from
+// informers that cache only metadata and the few fields usage needs; other
 // count/<resource>.<group> names are listed when their quota syncs.
 namespace tug::controllers {
 

@@ -45,6 +45,14 @@ TEST_CASE("ResourceQuota: names, amounts, scopes", "[validation][quota]") {
                  "ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"});
 }
 
+TEST_CASE("ResourceQuota: spec.hard is stored in canonical form", "[validation][quota]") {
+  json q = admitted("", "ResourceQuota", quota({{"hard", {{"pods", "100000"}, {"memory", "1.5Gi"},
+                                                          {"cpu", "500m"}, {"services", 3}}}}));
+  CHECK(q["spec"]["hard"] ==
+        json({{"pods", "100k"}, {"memory", "1536Mi"}, {"cpu", "500m"}, {"services", "3"}}));
+  CHECK_FALSE(q.contains("status"));
+}
+
 TEST_CASE("LimitRange: defaults and bounds agree", "[validation][limitrange]") {
   json ok = limitRange({{{"type", "Container"}, {"max", {{"cpu", "2"}}}, {"min", {{"cpu", "100m"}}}}});
   CHECK(createErrors("", "LimitRange", ok).empty());
