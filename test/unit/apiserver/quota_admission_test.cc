@@ -117,6 +117,23 @@ TEST_CASE("a quota limits nothing until the controller has set its status.hard",
   CHECK(f.create("pods", pod("free")).code == 201);
 }
 
+TEST_CASE("a quota whose usage is not known yet refuses what it limits", "[quota]") {
+  Fixture f;
+  f.quota("q", {{"pods", "5"}});
+  const api::ResourceInfo* info = f.registry.find("", "v1", "resourcequotas");
+  auto kv = f.store.get(api::storageKey(*info, "default", "q"));
+  REQUIRE(kv.ok());
+  json stored = json::parse(kv->value);
+  stored["status"]["hard"]["count/configmaps"] = "1";  // the controller has not counted it yet
+  REQUIRE(f.store.update(kv->key, stored.dump(), kv->modRevision).ok());
+  Reply r = f.create("configmaps", {{"metadata", {{"name", "c"}}}});
+  CHECK(r.code == 403);
+  CHECK(r.body["message"] == "configmaps \"c\" is forbidden: status unknown for quota: q, "
+                             "resources: count/configmaps");
+  CHECK(f.create("pods", pod("p")).code == 201);
+  CHECK(f.used("q") == json({{"pods", "1"}}));
+}
+
 TEST_CASE("limit ranges default and bound new pods", "[limitrange]") {
   Fixture f;
   REQUIRE(f.create("limitranges",
