@@ -167,7 +167,7 @@ void applyContainerDefaults(const json& limitRange, json& pod) {
       }
     }
   });
-  if (limits.empty() && requests.empty()) {
+  if ((limits.empty() && requests.empty()) || !pod.is_object() || !pod.contains("spec")) {
     return;
   }
   std::vector<std::string> notes;
