@@ -36,6 +36,8 @@ class Quantity {
   // Whole units, rounded up: "1.2" -> 2, "1Ki" -> 1024, "500m" -> 1.
   int64_t value() const;
   bool isZero() const { return nanos_ == 0; }
+  // The exact amount in nano-units (for formatting).
+  __int128 nanos() const { return nanos_; }
 
   friend bool operator==(const Quantity&, const Quantity&) = default;
   friend auto operator<=>(const Quantity& a, const Quantity& b) { return a.nanos_ <=> b.nanos_; }

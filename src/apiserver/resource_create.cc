@@ -1,7 +1,9 @@
 #include "apiserver/admission.h"
 #include "apiserver/default_tolerations.h"
 #include "apiserver/field_validation.h"
+#include "apiserver/limit_range_admission.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/quota_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -51,13 +53,25 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (target.info->builtin && target.info->group.empty() && target.info->resource == "pods") {
     addDefaultTolerations(obj, ctx.podDefaults);
   }
+  if (auto refused = applyLimitRangeDefaults(ctx, target, obj)) {
+    return *refused;
+  }
   if (auto refused = admitCreate(*target.info, obj)) {
+    return *refused;
+  }
+  if (auto refused = enforceLimitRanges(ctx, target, obj)) {
+    return *refused;
+  }
+  if (auto refused = chargeQuota(ctx, target, obj, nullptr, *dryRun)) {
     return *refused;
   }
   ServiceAllocation* services =
       allocatesServiceAddresses(*target.info) ? ctx.services : nullptr;
   if (services != nullptr) {
     if (auto refused = services->allocate(obj, nullptr, *dryRun)) {
+      if (!*dryRun) {
+        refundQuota(ctx, target, obj, nullptr);
+      }
       return *refused;
     }
   }
@@ -70,6 +84,7 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       if (services != nullptr && !*dryRun) {
         services->release(obj, nullptr);
         if (auto refused = services->allocate(obj, nullptr, false)) {
+          refundQuota(ctx, target, obj, nullptr);
           return *refused;
         }
       }
@@ -93,11 +108,15 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       if (services != nullptr) {
         services->release(obj, nullptr);
       }
+      refundQuota(ctx, target, obj, nullptr);
       return errorReply(describeStoreError(kv.status(), target, target.name), target);
     }
   }
   if (services != nullptr && !*dryRun) {
     services->release(obj, nullptr);
+  }
+  if (!*dryRun) {
+    refundQuota(ctx, target, obj, nullptr);
   }
   return errorReply(resourceExists(*target.info, target.name), target);
 }

@@ -3,7 +3,9 @@
 
 #include "apiserver/admission.h"
 #include "apiserver/field_validation.h"
+#include "apiserver/limit_range_admission.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/quota_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -91,9 +93,18 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     if (Status s = mutate(next, *current); !s.isOk()) {
       return errorReply(s, req.target);
     }
+    if (auto refused = enforceLimitRangesOnUpdate(ctx, req.target, next)) {
+      return *refused;
+    }
+    if (auto refused = chargeQuota(ctx, req.target, next, &*current, *dryRun)) {
+      return *refused;
+    }
     ServiceAllocation* services = allocatesServiceAddresses(info) ? ctx.services : nullptr;
     if (services != nullptr) {
       if (auto refused = services->allocate(next, &*current, *dryRun)) {
+        if (!*dryRun) {
+          refundQuota(ctx, req.target, next, &*current);
+        }
         return *refused;
       }
     }
@@ -114,6 +125,7 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
       setResourceVersion(next, finished ? kv->modRevision : written->modRevision);
       return Reply{200, std::move(next)};
     }
+    refundQuota(ctx, req.target, next, &*current);
     if (written.status().code() != Code::kConflict || expected != 0) {
       return errorReply(describeStoreError(written.status(), req.target, req.target.name),
                         req.target);

@@ -39,6 +39,7 @@
 #include "controllers/job/batch_controllers.h"
 #include "controllers/namespace/namespace_controller.h"
 #include "controllers/nodelifecycle/node_lifecycle_controller.h"
+#include "controllers/resourcequota/resourcequota_controller.h"
 #include "controllers/serviceaccount/serviceaccount_controller.h"
 #include "controllers/workload/workload_controllers.h"
 #include "cli/version.h"
@@ -236,7 +237,7 @@ Result<std::set<std::string>> enabledControllers(const std::string& list) {
       "namespace",        "serviceaccount", "endpoint",   "endpointslice", "nodelifecycle",
       "garbagecollector", "replicaset",     "deployment", "daemonset", "statefulset",
       "job",              "cronjob",        "ttl-after-finished", "disruption",
-      "podgc"};
+      "podgc",            "resourcequota"};
   std::set<std::string> enabled;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
@@ -349,6 +350,10 @@ class ControlPlane {
       gc.terminatedPodThreshold = options_.terminatedPodGcThreshold;
       podGc_ = std::make_unique<controllers::PodGcController>(c, *informers_, gc);
     }
+    if (on("resourcequota")) {
+      resourceQuotas_ = std::make_unique<controllers::ResourceQuotaController>(
+          c, *informers_, controllers::ResourceQuotaController::Options{});
+    }
     if (on("disruption")) {
       disruption_ = std::make_unique<controllers::DisruptionController>(
           c, *informers_, controllers::DisruptionController::Options{});
@@ -366,6 +371,7 @@ class ControlPlane {
     }
     disruption_.reset();
     podGc_.reset();
+    resourceQuotas_.reset();
     batch_.reset();
     daemonSets_.reset();
     workloads_.reset();
@@ -395,6 +401,7 @@ class ControlPlane {
     call(batch_);
     call(disruption_);
     call(podGc_);
+    call(resourceQuotas_);
   }
 
   const cli::ServerOptions& options_;
@@ -411,6 +418,7 @@ class ControlPlane {
   std::unique_ptr<controllers::EndpointsController> endpoints_;
   std::unique_ptr<controllers::NodeLifecycleController> nodeLifecycle_;
   std::unique_ptr<controllers::GarbageCollector> garbageCollector_;
+  std::unique_ptr<controllers::ResourceQuotaController> resourceQuotas_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   // First to go: stopping an elector stops what it started and releases its Lease.
   std::unique_ptr<client::LeaderElector> controllerElector_, schedulerElector_;

@@ -1,5 +1,8 @@
 // Defaults of core/v1 kinds other than Pod (upstream pkg/apis/core/v1/defaults.go).
 #include "api/validation/defaults_kinds.h"
+
+#include "api/quantity.h"
+#include "api/quantity_format.h"
 #include "common/base64.h"
 
 namespace tug::api::validation {
@@ -112,6 +115,53 @@ void defaultEndpoints(Json& obj) {
 void defaultPodTemplate(Json& obj) {
   if (Json* tmpl = objectField(obj, "template")) {
     defaultPodTemplateSpec(*tmpl);
+  }
+}
+
+// A Container item's default limit falls back to its max, and its default request to the
+// default limit, then to the min.
+void defaultLimitRange(Json& obj) {
+  Json* spec = objectField(obj, "spec");
+  if (spec == nullptr) {
+    return;
+  }
+  forEachObject(*spec, "limits", [](Json& item, size_t) {
+    if (stringField(item, "type") != "Container") {
+      return;
+    }
+    auto fill = [&item](const char* into, const char* from) {
+      const Json* source = objectField(item, from);
+      if (source == nullptr || source->empty()) {
+        return;
+      }
+      Json* target = ensureObject(item, into);
+      if (target == nullptr) {
+        return;
+      }
+      for (auto it = source->begin(); it != source->end(); ++it) {
+        if (!target->contains(it.key())) {
+          (*target)[it.key()] = it.value();
+        }
+      }
+    };
+    fill("default", "max");
+    fill("defaultRequest", "default");
+    fill("defaultRequest", "min");
+  });
+}
+
+// Upstream stores quantities re-encoded, so spec.hard reads back canonical ("100000" as
+// "100k"), the same text the quota controller writes into status.hard.
+void defaultResourceQuota(Json& obj) {
+  Json* spec = objectField(obj, "spec");
+  Json* hard = spec ? objectField(*spec, "hard") : nullptr;
+  if (hard == nullptr) {
+    return;
+  }
+  for (auto it = hard->begin(); it != hard->end(); ++it) {
+    if (auto q = quantityFromJson(it.value()); q.ok()) {
+      it.value() = formatQuantity(*q, quantityFormatOf(it.value()));
+    }
   }
 }
 

@@ -21,6 +21,8 @@ void defaultPersistentVolume(Json& obj);
 void defaultNamespace(Json& obj);
 void defaultNode(Json& obj);
 void defaultEndpoints(Json& obj);
+void defaultLimitRange(Json& obj);
+void defaultResourceQuota(Json& obj);
 
 void defaultStorageClass(Json& obj);
 void defaultEndpointSlice(Json& obj);

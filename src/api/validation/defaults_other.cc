@@ -64,6 +64,8 @@ void applyDefaults(std::string_view group, std::string_view kind, Json& obj) {
       {"", "Namespace", defaultNamespace},
       {"", "Node", defaultNode},
       {"", "Endpoints", defaultEndpoints},
+      {"", "LimitRange", defaultLimitRange},
+      {"", "ResourceQuota", defaultResourceQuota},
       {"apps", "Deployment", defaultDeployment},
       {"apps", "ReplicaSet", defaultReplicaSet},
       {"apps", "StatefulSet", defaultStatefulSet},

@@ -301,6 +301,8 @@ void prepareCreate(std::string_view group, std::string_view kind, Json& obj) {
     preparePod(obj);
   } else if (group.empty() && kind == "Namespace") {
     prepareNamespace(obj);
+  } else if (group.empty() && kind == "ResourceQuota") {
+    obj.erase("status");  // the quota controller and quota admission write it
   } else if (group == "apps" && kind == "DaemonSet") {
     setTemplateGeneration(obj, 1);
   } else if (group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition") {

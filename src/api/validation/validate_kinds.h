@@ -38,6 +38,9 @@ ErrorList validatePersistentVolumeClaimUpdate(const Json& obj, const Json& old);
 ErrorList validatePersistentVolume(const Json& obj);
 ErrorList validatePersistentVolumeUpdate(const Json& obj, const Json& old);
 
+ErrorList validateResourceQuota(const Json& obj);
+ErrorList validateLimitRange(const Json& obj);
+
 ErrorList validateStorageClass(const Json& obj);
 ErrorList validateStorageClassUpdate(const Json& obj, const Json& old);
 ErrorList validateIngress(const Json& obj);
