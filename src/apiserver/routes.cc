@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "apiserver/impersonation.h"
 #include "apiserver/request_labels.h"
 #include "apiserver/response.h"
 
@@ -26,10 +27,22 @@ void authenticateAndServe(const Authenticator& authenticator,
   }
   // Requests from inside the process are authorized like any other: RBAC decides.
   if (authorizer != nullptr) {
-    if (auto refusal = authorizer->refuse(*user, req)) {
+    auto acting = impersonate(*user, req.headers, req.target.empty() ? req.path : req.target,
+                              [authorizer](const auth::Attributes& a) {
+                                return authorizer->authorize(a);
+                              });
+    if (auto* refusal = std::get_if<ImpersonationRefusal>(&acting)) {
+      res.status = refusal->code;
+      res.set_content(refusal->body, refusal->contentType);
+      return;
+    }
+    const UserInfo& who = std::get<UserInfo>(acting);
+    if (auto refusal = authorizer->refuse(who, req)) {
       sendJson(res, refusal->value("code", 403), *refusal);
       return;
     }
+    h(req, res, who);
+    return;
   }
   h(req, res, *user);
 }

@@ -12,6 +12,8 @@
 #include "apiserver/metrics.h"
 #include "apiserver/route_table.h"
 #include "apiserver/user_info.h"
+#include "auth/attributes.h"
+#include "auth/authorizer.h"
 
 namespace tug::apiserver {
 
@@ -22,6 +24,9 @@ class RequestAuthorizer {
   virtual ~RequestAuthorizer() = default;
   virtual std::optional<nlohmann::json> refuse(const UserInfo& user,
                                                const httplib::Request& req) const = 0;
+  // Questions the server asks itself about a user (may the requester impersonate "x"?).
+  // Denies unless overridden.
+  virtual auth::Decision authorize(const auth::Attributes&) const { return auth::Decision{}; }
 };
 
 // A handler for a request whose user is authenticated.

@@ -19,7 +19,9 @@ from test_resources import ResourcesTestCase
 from test_cli import clean_env, write
 
 
-class RbacTest(ResourcesTestCase):
+class RbacTestCase(ResourcesTestCase):
+    """Users made of client certificates, and requests and kubectl runs as them."""
+
     def user(self, name, groups=()):
         """A client certificate for `name` in `groups`, signed by the server's client CA."""
         key = os.path.join(self.tmp, name + ".key")
@@ -37,27 +39,48 @@ class RbacTest(ResourcesTestCase):
         ctx.load_cert_chain(crt, key)
         return ctx, crt, key
 
-    def as_user(self, ctx, method, path, body=None):
+    def as_user(self, ctx, method, path, body=None, headers=(), content_type=None):
+        """(code, decoded JSON body); the body as text when `content_type` is not JSON."""
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.server.port, path),
                                      data=data, method=method)
         if data is not None:
-            req.add_header("Content-Type", "application/json")
+            req.add_header("Content-Type", content_type or "application/json")
+        for name, value in headers:
+            req.add_header(name, value)
         try:
             with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
-                return r.status, json.loads(r.read())
+                code, text = r.status, r.read()
         except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
+            code, text = e.code, e.read()
+        try:
+            return code, json.loads(text)
+        except ValueError:
+            return code, text.decode()
 
-    def wait_for_code(self, ctx, method, path, code, body=None, timeout=10):
+    def wait_for_code(self, ctx, method, path, code, body=None, timeout=10, headers=()):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            got = self.as_user(ctx, method, path, body)
+            got = self.as_user(ctx, method, path, body, headers=headers)
             if got[0] == code:
                 return got
             time.sleep(0.05)
         self.fail("%s %s never answered %d: %s" % (method, path, code, got))
 
+    def kubectl_as(self, crt, key, *args):
+        config = os.path.join(self.tmp, "user-%d.kubeconfig" % time.monotonic_ns())
+        write(config, json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "u",
+            "clusters": [{"name": "c", "cluster": {
+                "server": "https://127.0.0.1:%d" % self.server.port,
+                "certificate-authority": os.path.join(self.tls, "server-ca.crt")}}],
+            "users": [{"name": "u", "user": {"client-certificate": crt, "client-key": key}}],
+            "contexts": [{"name": "u", "context": {"cluster": "c", "user": "u"}}]}))
+        return subprocess.run(["kubectl", "--kubeconfig", config, *args],
+                              capture_output=True, text=True, timeout=30, env=clean_env())
+
+
+class RbacTest(RbacTestCase):
     def test_bootstrap_roles_exist_with_aggregated_rules(self):
         for name in ("cluster-admin", "admin", "edit", "view", "system:discovery",
                      "system:basic-user", "system:public-info-viewer", "system:node"):
@@ -138,18 +161,6 @@ class RbacTest(ResourcesTestCase):
         self.assertIn('Error from server (Forbidden): configmaps is forbidden: User "bob" cannot '
                       'list resource "configmaps" in API group "" in the namespace "default"',
                       r.stderr)
-
-    def kubectl_as(self, crt, key, *args):
-        config = os.path.join(self.tmp, "user-%d.kubeconfig" % time.monotonic_ns())
-        write(config, json.dumps({
-            "apiVersion": "v1", "kind": "Config", "current-context": "u",
-            "clusters": [{"name": "c", "cluster": {
-                "server": "https://127.0.0.1:%d" % self.server.port,
-                "certificate-authority": os.path.join(self.tls, "server-ca.crt")}}],
-            "users": [{"name": "u", "user": {"client-certificate": crt, "client-key": key}}],
-            "contexts": [{"name": "u", "context": {"cluster": "c", "user": "u"}}]}))
-        return subprocess.run(["kubectl", "--kubeconfig", config, *args],
-                              capture_output=True, text=True, timeout=30, env=clean_env())
 
     def test_whoami_and_can_i(self):
         self.require_kubectl()
