@@ -2,6 +2,7 @@
 #include "apiserver/default_tolerations.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -53,6 +54,12 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   }
   if (auto refused = admitCreate(*target.info, obj)) {
     return *refused;
+  }
+  if (ctx.admission != nullptr && req.user != nullptr) {
+    if (Status s = ctx.admission->admitWrite(ctx, *req.user, req.target, obj, nullptr);
+        !s.isOk()) {
+      return admissionRefusal(s, target, target.name);
+    }
   }
   ServiceAllocation* services =
       allocatesServiceAddresses(*target.info) ? ctx.services : nullptr;

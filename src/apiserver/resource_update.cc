@@ -4,6 +4,7 @@
 #include "apiserver/admission.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -90,6 +91,12 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     nlohmann::json next = *current;
     if (Status s = mutate(next, *current); !s.isOk()) {
       return errorReply(s, req.target);
+    }
+    if (ctx.admission != nullptr && req.user != nullptr) {
+      if (Status s = ctx.admission->admitWrite(ctx, *req.user, req.target, next, &*current);
+          !s.isOk()) {
+        return admissionRefusal(s, req.target, req.target.name);
+      }
     }
     ServiceAllocation* services = allocatesServiceAddresses(info) ? ctx.services : nullptr;
     if (services != nullptr) {

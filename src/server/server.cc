@@ -16,6 +16,7 @@
 #include "apiserver/apiserver.h"
 #include "apiserver/bootstrap_rbac.h"
 #include "apiserver/rbac_authorizer.h"
+#include "apiserver/rbac_escalation_admission.h"
 #include "apiserver/rbac_store_lookup.h"
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
@@ -153,7 +154,7 @@ Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
     const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs,
     const apiserver::RequestAuthorizer& authorizer, const auth::RbacLookup& rbac,
-    const apiserver::ServiceRanges& ranges) {
+    const apiserver::ServiceRanges& ranges, const apiserver::RequesterAdmission* admission) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -192,7 +193,8 @@ Result<StartedApi> startApiServer(
       store, catalog, {{"serviceaccounts/token", tokens->tokenRequest()},
                       {"pods/binding", apiserver::createPodBinding}}, ranges,
       apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
-                             o.defaultUnreachableTolerationSeconds}));
+                             o.defaultUnreachableTolerationSeconds},
+      admission));
   auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
                                                     healthChecks(store), std::move(installers));
   api->addMetricsCollector(apiserver::storeMetrics(store));
@@ -435,6 +437,9 @@ Status run(const cli::ServerOptions& options) {
     return s;
   }
   apiserver::RbacRequestAuthorizer authorizer(rbac);
+  apiserver::RbacEscalationAdmission escalation(rbac);
+  apiserver::RequesterAdmissionChain admission;
+  admission.add(&escalation);
   // CRDs are served from the first request: the controller reads them before the port opens.
   apiserver::ApiCatalog catalog(api::ResourceRegistry::builtin());
   auto docs = std::make_shared<apiserver::OpenApiDocuments>(api::ResourceRegistry::builtin());
@@ -443,7 +448,8 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac, *ranges);
+  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac, *ranges,
+                            &admission);
   if (!api.ok()) {
     crds.stop();
     (*store)->close();

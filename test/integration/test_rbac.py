@@ -218,5 +218,200 @@ class RbacTest(RbacTestCase):
         self.assertEqual(code, 422, review)
 
 
+RBAC = "/apis/rbac.authorization.k8s.io/v1"
+
+
+def binding(name, kind, role, subject_kind, subject):
+    return {"metadata": {"name": name},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": role},
+            "subjects": [{"kind": subject_kind, "name": subject,
+                          "apiGroup": "rbac.authorization.k8s.io"}]}
+
+
+def role(name, rules, **extra):
+    return dict({"metadata": {"name": name}, "rules": rules}, **extra)
+
+
+class EscalationTest(RbacTestCase):
+    """Nobody grants through RBAC what they do not hold, unless allowed escalate or bind."""
+
+    def setUp(self):
+        super().setUp()
+        # dana administers the namespace default (the aggregated admin role: roles and
+        # rolebindings included, nodes and cluster-wide rules not).
+        code, body = self.call("POST", RBAC + "/namespaces/default/rolebindings",
+                               binding("dana-admin", "ClusterRole", "admin", "User", "dana"))
+        self.assertEqual(code, 201, body)
+        self.dana, self.dana_crt, self.dana_key = self.user("dana")
+        self.wait_for_code(self.dana, "GET", RBAC + "/namespaces/default/roles", 200)
+
+    def refused(self, path, body, method="POST", ctx=None, content_type=None):
+        code, reply = self.as_user(ctx or self.dana, method, path, body,
+                                   content_type=content_type)
+        self.assertEqual(code, 403, reply)
+        self.assertEqual(reply["reason"], "Forbidden")
+        return reply
+
+    def test_roles_grant_only_what_their_author_holds(self):
+        roles = RBAC + "/namespaces/default/roles"
+        code, body = self.as_user(self.dana, "POST", roles, role("pod-reader", [
+            {"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list"]}]))
+        self.assertEqual(code, 201, body)
+        reply = self.refused(roles, role("node-reader", [
+            {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list"]},
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]))
+        self.assertEqual(reply["message"],
+                         'roles.rbac.authorization.k8s.io "node-reader" is forbidden: user "dana" '
+                         '(groups=["system:authenticated"]) is attempting to grant RBAC '
+                         'permissions not currently held:\n'
+                         '{APIGroups:[""], Resources:["nodes"], Verbs:["get" "list"]}')
+        self.assertEqual(reply["details"], {"name": "node-reader",
+                                            "group": "rbac.authorization.k8s.io",
+                                            "kind": "roles"})
+        # A wildcard is held only by who holds the wildcard.
+        reply = self.refused(roles, role("all-pods", [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["*"]}]))
+        self.assertIn('{APIGroups:[""], Resources:["pods"], Verbs:["*"]}', reply["message"])
+        # Update and patch are checked as create is.
+        code, current = self.as_user(self.dana, "GET", roles + "/pod-reader")
+        self.assertEqual(code, 200, current)
+        current["rules"].append({"apiGroups": ["apps"], "resources": ["deployments/scale"],
+                                 "verbs": ["update"]})
+        self.assertEqual(self.as_user(self.dana, "PUT", roles + "/pod-reader", current)[0], 200)
+        current = self.as_user(self.dana, "GET", roles + "/pod-reader")[1]
+        current["rules"].append({"apiGroups": [""], "resources": ["nodes"], "verbs": ["get"]})
+        reply = self.refused(roles + "/pod-reader", current, method="PUT")
+        self.assertIn('{APIGroups:[""], Resources:["nodes"], Verbs:["get"]}', reply["message"])
+        reply = self.refused(roles + "/pod-reader", {"rules": [
+            {"apiGroups": [""], "resources": [""], "nonResourceURLs": [], "verbs": ["get"]},
+            {"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["get"]}]},
+            method="PATCH", content_type="application/merge-patch+json")
+        self.assertIn('{APIGroups:["*"], Resources:["secrets"], Verbs:["get"]}',
+                      reply["message"])
+        # A cluster role is checked against cluster-wide rules.
+        erin = self.grant_cluster_role_writes()
+        reply = self.refused(RBAC + "/clusterroles", role("pods-everywhere", [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]), ctx=erin)
+        self.assertTrue(reply["message"].startswith(
+            'clusterroles.rbac.authorization.k8s.io "pods-everywhere" is forbidden: user "erin" '
+            '(groups=["system:authenticated"]) is attempting to grant RBAC permissions not '
+            'currently held:\n{APIGroups:[""], Resources:["pods"], Verbs:["get"]}'), reply)
+        # Nothing refused was stored.
+        self.assertEqual(self.call("GET", roles + "/node-reader")[0], 404)
+        self.assertEqual(self.call("GET", RBAC + "/clusterroles/pods-everywhere")[0], 404)
+
+    def grant_cluster_role_writes(self):
+        """erin may write cluster roles but holds nothing else."""
+        code, body = self.call("POST", RBAC + "/clusterroles", role("role-writer", [
+            {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+             "verbs": ["create", "get", "update", "patch"]}]))
+        self.assertEqual(code, 201, body)
+        code, body = self.call("POST", RBAC + "/clusterrolebindings",
+                               binding("erin", "ClusterRole", "role-writer", "User", "erin"))
+        self.assertEqual(code, 201, body)
+        erin, _, _ = self.user("erin")
+        self.wait_for_code(erin, "GET", RBAC + "/clusterroles/role-writer", 200)
+        return erin
+
+    def test_escalate_allows_granting_more(self):
+        erin = self.grant_cluster_role_writes()
+        aggregated = role("gather", [], aggregationRule={"clusterRoleSelectors": [
+            {"matchLabels": {"x": "y"}}]})
+        reply = self.refused(RBAC + "/clusterroles", aggregated, ctx=erin)
+        self.assertEqual(reply["message"],
+                         'clusterroles.rbac.authorization.k8s.io "gather" is forbidden: must have '
+                         'cluster-admin privileges to use the aggregationRule')
+        # escalate on one named cluster role: only that one may grant more.
+        code, body = self.call("POST", RBAC + "/clusterroles", role("escalate-big", [
+            {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+             "verbs": ["escalate"], "resourceNames": ["big"]}]))
+        self.assertEqual(code, 201, body)
+        code, body = self.call("POST", RBAC + "/clusterrolebindings",
+                               binding("erin-escalate", "ClusterRole", "escalate-big", "User",
+                                       "erin"))
+        self.assertEqual(code, 201, body)
+        code, big = self.call("POST", RBAC + "/clusterroles", role("big", []))
+        self.assertEqual(code, 201, big)
+        big["rules"] = [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"]}]
+        self.wait_for_code(erin, "PUT", RBAC + "/clusterroles/big", 200, big)
+        small = role("small", [])
+        self.assertEqual(self.as_user(erin, "POST", RBAC + "/clusterroles", small)[0], 201)
+        small = self.as_user(erin, "GET", RBAC + "/clusterroles/small")[1]
+        small["rules"] = [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]
+        self.refused(RBAC + "/clusterroles/small", small, method="PUT", ctx=erin)
+
+        # Aggregation by system:masters keeps working: admin's gathering is not refused.
+        code, body = self.call("POST", RBAC + "/clusterroles", role(
+            "widgets-view", [{"apiGroups": ["example.com"], "resources": ["widgets"],
+                              "verbs": ["get"]}],
+            metadata={"name": "widgets-view",
+                      "labels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}}))
+        self.assertEqual(code, 201, body)
+        code, body = self.call("POST", RBAC + "/clusterroles", aggregated)
+        self.assertEqual(code, 201, body)
+
+    def test_bindings_need_the_role_or_bind(self):
+        rolebindings = RBAC + "/namespaces/default/rolebindings"
+        # view is within admin: dana may hand it out in default.
+        code, body = self.as_user(self.dana, "POST", rolebindings,
+                                  binding("frank-view", "ClusterRole", "view", "User", "frank"))
+        self.assertEqual(code, 201, body)
+        reply = self.refused(rolebindings, binding("frank-root", "ClusterRole", "cluster-admin",
+                                                   "User", "frank"))
+        self.assertEqual(reply["message"],
+                         'rolebindings.rbac.authorization.k8s.io "frank-root" is forbidden: user '
+                         '"dana" (groups=["system:authenticated"]) is attempting to grant RBAC '
+                         'permissions not currently held:\n'
+                         '{APIGroups:["*"], Resources:["*"], Verbs:["*"]}\n'
+                         '{NonResourceURLs:["*"], Verbs:["*"]}')
+        # A missing role leaves nothing to compare with (upstream: NotFound).
+        code, body = self.as_user(self.dana, "POST", rolebindings,
+                                  binding("frank-none", "ClusterRole", "no-such-role", "User",
+                                          "frank"))
+        self.assertEqual(code, 404, body)
+        self.assertEqual(body["message"],
+                         'clusterroles.rbac.authorization.k8s.io "no-such-role" not found')
+        code, body = self.as_user(self.dana, "POST", rolebindings,
+                                  binding("x", "Role", "missing", "User", "frank"))
+        self.assertEqual(code, 404, body)
+        self.assertEqual(body["message"], 'roles.rbac.authorization.k8s.io "missing" not found')
+
+        # bind on cluster-admin, in default only, lets dana bind it there.
+        code, body = self.call("POST", RBAC + "/namespaces/default/roles", role("binder", [
+            {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+             "verbs": ["bind"], "resourceNames": ["cluster-admin"]}]))
+        self.assertEqual(code, 201, body)
+        code, body = self.call("POST", rolebindings,
+                               binding("dana-binder", "Role", "binder", "User", "dana"))
+        self.assertEqual(code, 201, body)
+        self.wait_for_code(self.dana, "POST", rolebindings, 201,
+                           binding("frank-root", "ClusterRole", "cluster-admin", "User", "frank"))
+        # The same as a ClusterRoleBinding is a cluster-wide write dana may not make at all.
+        code, body = self.as_user(self.dana, "POST", RBAC + "/clusterrolebindings",
+                                  binding("frank-root", "ClusterRole", "cluster-admin", "User",
+                                          "frank"))
+        self.assertEqual(code, 403, body)
+        self.assertIn('cannot create resource "clusterrolebindings"', body["message"])
+
+    def test_kubectl_shows_the_refusal(self):
+        self.require_kubectl()
+        r = self.kubectl_as(self.dana_crt, self.dana_key, "create", "role", "nodes",
+                            "--verb=get", "--resource=nodes")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('roles.rbac.authorization.k8s.io "nodes" is forbidden: user "dana" '
+                      '(groups=["system:authenticated"]) is attempting to grant RBAC permissions '
+                      'not currently held:\n{APIGroups:[""], Resources:["nodes"], '
+                      'Verbs:["get"]}', r.stderr)
+        r = self.kubectl_as(self.dana_crt, self.dana_key, "create", "role", "pods",
+                            "--verb=get", "--resource=pods")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # The admin acting as dana is refused the same way.
+        r = self.kubectl("create", "rolebinding", "y", "--clusterrole=cluster-admin",
+                         "--user=frank", "--as", "dana")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('user "dana" (groups=["system:authenticated"]) is attempting to grant',
+                      r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
