@@ -14,7 +14,8 @@ Status RbacEscalationAdmission::admitWrite(const VerbContext&, const UserInfo& u
   }
   // The request as authorization saw it: `escalate` and `bind` are asked about its name
   // (none for a create) in its namespace.
-  auth::Attributes request{auth::User{user.name, user.groups}, old == nullptr ? "create" : "update"};
+  auth::Attributes request{auth::User{user.name, user.groups},
+                          old == nullptr ? "create" : "update"};
   request.resourceRequest = true;
   request.apiGroup = info.group;
   request.apiVersion = info.version;

@@ -33,8 +33,10 @@ class RequestAuthorizer {
 using Handler =
     std::function<void(const httplib::Request&, httplib::Response&, const UserInfo& user)>;
 
-// Where API handlers are registered. Every route added here authenticates first: anonymous
-// requests and bad credentials get a 401 Status before the handler runs. Patterns are
+// Where API handlers are registered. Every route added here authenticates first (bad
+// credentials get a 401 Status), applies impersonation headers, then asks the authorizer;
+// a request without credentials is system:anonymous, and whatever the authorizer refuses it
+// (or every request, without an authorizer) is 401 too. Patterns are
 // httplib's regular expressions over the path, matched in the order they were added. Each
 // route goes to the server and, when there is one, to `table` for in-process requests.
 class Routes {

@@ -413,5 +413,78 @@ class EscalationTest(RbacTestCase):
                       r.stderr)
 
 
+class AnonymousTest(RbacTestCase):
+    """Requests without credentials are system:anonymous in system:unauthenticated, authorized
+    by RBAC: the bootstrap binding system:public-info-viewer opens the health endpoints and the
+    version; whatever RBAC refuses them is 401 (upstream: 403)."""
+
+    def anonymous(self):
+        return ssl.create_default_context(cafile=os.path.join(self.tls, "server-ca.crt"))
+
+    def get(self, path, headers=()):
+        req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.server.port, path))
+        for name, value in headers:
+            req.add_header(name, value)
+        try:
+            with urllib.request.urlopen(req, context=self.anonymous(), timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def test_public_paths_and_401_for_the_rest(self):
+        for path in ("/healthz", "/livez", "/readyz", "/version", "/version/"):
+            code, body = self.get(path)
+            self.assertEqual(code, 200, (path, body))
+        for path in ("/api", "/apis", "/api/v1/namespaces", "/metrics", "/healthz/datastore",
+                     "/openapi/v2", "/api/v1/namespaces/default/pods/x", "/nosuch"):
+            code, body = self.get(path)
+            self.assertEqual(code, 401, (path, body))
+            self.assertEqual(json.loads(body), {
+                "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
+        # Trying to impersonate without credentials is refused the same way.
+        self.assertEqual(self.get("/version", [("Impersonate-User", "admin")])[0], 401)
+        # A bad token is never anonymous.
+        self.assertEqual(self.get("/version", [("Authorization", "Bearer nope")])[0], 401)
+
+    def test_rbac_decides_for_anonymous(self):
+        # Without the bootstrap binding the version is closed too.
+        code, saved = self.call("GET", RBAC + "/clusterrolebindings/system:public-info-viewer")
+        self.assertEqual(code, 200, saved)
+        self.assertEqual(
+            [s["name"] for s in saved["subjects"]],
+            ["system:authenticated", "system:unauthenticated"])
+        code, body = self.call("DELETE",
+                               RBAC + "/clusterrolebindings/system:public-info-viewer")
+        self.assertEqual(code, 200, body)
+        self.wait_until(lambda: self.get("/version")[0] == 401, "the version to close")
+        self.assertEqual(self.get("/healthz")[0], 401)
+        # A binding to system:unauthenticated opens what it grants.
+        code, body = self.call("POST", RBAC + "/clusterrolebindings",
+                               binding("anon-ns", "ClusterRole", "view", "Group",
+                                       "system:unauthenticated"))
+        self.assertEqual(code, 201, body)
+        code, body = self.wait_until(
+            lambda: (lambda r: r if r[0] == 200 else None)(
+                self.get("/api/v1/namespaces/default/configmaps")), "anonymous reads")
+        self.assertEqual(json.loads(body)["kind"], "ConfigMapList")
+        self.assertEqual(self.get("/api/v1/namespaces/default/secrets")[0], 401)
+        # whoami as anonymous needs a grant too; with one it says who anonymous is.
+        code, body = self.call("POST", RBAC + "/clusterroles", role("whoami", [
+            {"apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"],
+             "verbs": ["create"]}]))
+        self.assertEqual(code, 201, body)
+        code, body = self.call("POST", RBAC + "/clusterrolebindings",
+                               binding("anon-whoami", "ClusterRole", "whoami", "User",
+                                       "system:anonymous"))
+        self.assertEqual(code, 201, body)
+        anon = self.anonymous()
+        code, review = self.wait_for_code(
+            anon, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", 201,
+            {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"})
+        self.assertEqual(review["status"]["userInfo"],
+                         {"username": "system:anonymous", "groups": ["system:unauthenticated"]})
+
+
 if __name__ == "__main__":
     unittest.main()
