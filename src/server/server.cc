@@ -17,6 +17,7 @@
 #include "apiserver/bootstrap_rbac.h"
 #include "apiserver/rbac_authorizer.h"
 #include "apiserver/rbac_escalation_admission.h"
+#include "apiserver/node_restriction.h"
 #include "apiserver/rbac_store_lookup.h"
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
@@ -440,6 +441,8 @@ Status run(const cli::ServerOptions& options) {
   apiserver::RbacEscalationAdmission escalation(rbac);
   apiserver::RequesterAdmissionChain admission;
   admission.add(&escalation);
+  apiserver::NodeRestriction nodeRestriction;
+  admission.add(&nodeRestriction);
   // CRDs are served from the first request: the controller reads them before the port opens.
   apiserver::ApiCatalog catalog(api::ResourceRegistry::builtin());
   auto docs = std::make_shared<apiserver::OpenApiDocuments>(api::ResourceRegistry::builtin());
