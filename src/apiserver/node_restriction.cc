@@ -295,6 +295,53 @@ Status admitLease(const std::string& node, const ResourceTarget& target,
   return Status::ok();
 }
 
+// The stored object `name` of the target's resource in its namespace. NotFound as a lister
+// says it (`pod "x" not found`).
+Result<json> storedObject(const VerbContext& ctx, const ResourceTarget& target,
+                          const std::string& name) {
+  auto kv = readObject(ctx, ResourceTarget{target.info, target.ns, name, ""});
+  if (!kv.ok()) {
+    if (kv.status().code() == Code::kNotFound) {
+      return Status(Code::kNotFound, "pod " + goQuote(name) + " not found");
+    }
+    return forbidden(target, name, kv.status().message());
+  }
+  return json::parse(kv->value, nullptr, false);
+}
+
+// A node asks tokens only for service accounts of pods bound to it, bound to such a pod.
+Status admitTokenRequest(const VerbContext& ctx, const std::string& node,
+                         const ResourceTarget& target, const std::string& name,
+                         const json& request) {
+  const json& ref = member(request, {"spec", "boundObjectRef"});
+  if (!ref.is_object() || text(ref, {"apiVersion"}) != "v1" || text(ref, {"kind"}) != "Pod" ||
+      text(ref, {"name"}).empty()) {
+    return forbidden(target, name, "node requested token not bound to a pod");
+  }
+  std::string uid = text(ref, {"uid"});
+  if (uid.empty()) {
+    return forbidden(target, name, "node requested token with a pod binding without a uid");
+  }
+  const api::ResourceInfo* pods = ctx.registry.find("", "v1", "pods");
+  if (pods == nullptr) {
+    return Status(Code::kInternal, "the registry has no pods resource");
+  }
+  auto pod = storedObject(ctx, ResourceTarget{pods, target.ns, "", ""}, text(ref, {"name"}));
+  if (!pod.ok()) {
+    return pod.status();
+  }
+  if (text(*pod, {"metadata", "uid"}) != uid) {
+    return forbidden(target, name, "the UID in the bound object reference (" + uid +
+                                       ") does not match the UID in record. The object might "
+                                       "have been deleted and then recreated");
+  }
+  if (text(*pod, {"spec", "nodeName"}) != node) {
+    return forbidden(target, name,
+                     "node requested token bound to a pod scheduled on a different node");
+  }
+  return Status::ok();
+}
+
 const char* operation(const json* old) { return old == nullptr ? "CREATE" : "UPDATE"; }
 
 }  // namespace
@@ -314,8 +361,10 @@ Status NodeRestriction::admitWrite(const VerbContext& ctx, const UserInfo& user,
   if (!node) {
     return Status::ok();
   }
-  // A create names its object in the body.
-  const std::string name = old == nullptr ? text(obj, {"metadata", "name"}) : target.name;
+  // A create names its object in the body; a subresource's create names it in the URL.
+  const std::string name = old == nullptr && target.subresource.empty()
+                               ? text(obj, {"metadata", "name"})
+                               : target.name;
   if (node->empty()) {
     return forbidden(target, name, "could not determine node from user " + goQuote(user.name));
   }
@@ -326,6 +375,21 @@ Status NodeRestriction::admitWrite(const VerbContext& ctx, const UserInfo& user,
         return forbidden(target, name, "unexpected operation \"CREATE\"");
       }
       return admitPodStatus(*node, target, name, obj, *old);
+    }
+    if (target.subresource == "eviction") {
+      if (old != nullptr) {
+        return forbidden(target, name, "unexpected operation UPDATE");
+      }
+      auto pod = storedObject(ctx, target, name);
+      if (!pod.ok()) {
+        return pod.status();
+      }
+      if (text(*pod, {"spec", "nodeName"}) != *node) {
+        return forbidden(target, name, "node " + *node +
+                                           " can only evict pods with spec.nodeName set to "
+                                           "itself");
+      }
+      return Status::ok();
     }
     if (!target.subresource.empty()) {
       return forbidden(target, name, "unexpected pod subresource " + goQuote(target.subresource) +
@@ -361,6 +425,10 @@ Status NodeRestriction::admitWrite(const VerbContext& ctx, const UserInfo& user,
   if (info.group == "storage.k8s.io" && info.resource == "csinodes" && name != *node) {
     return forbidden(target, name,
                      "can only access CSINode with the same name as the requesting node");
+  }
+  if (info.group.empty() && info.resource == "serviceaccounts" && old == nullptr &&
+      target.subresource == "token") {
+    return admitTokenRequest(ctx, *node, target, name, obj);
   }
   return Status::ok();
 }

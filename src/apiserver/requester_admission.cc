@@ -29,6 +29,21 @@ Status RequesterAdmissionChain::admitDelete(const VerbContext& ctx, const UserIn
   return Status::ok();
 }
 
+std::optional<Reply> admitSubresourceCreate(const VerbContext& ctx, const VerbRequest& req) {
+  if (ctx.admission == nullptr || req.user == nullptr) {
+    return std::nullopt;
+  }
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!body.is_object()) {
+    body = nlohmann::json::object();  // the handler refuses it as it would anyway
+  }
+  if (Status s = ctx.admission->admitWrite(ctx, *req.user, req.target, body, nullptr);
+      !s.isOk()) {
+    return admissionRefusal(s, req.target, req.target.name);
+  }
+  return std::nullopt;
+}
+
 Reply admissionRefusal(const Status& refusal, const ResourceTarget& target,
                        const std::string& name) {
   nlohmann::json body = errorBody(refusal, *target.info, name);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@ namespace tug::apiserver {
 
 struct VerbContext;
 struct Reply;
+struct VerbRequest;
 
 class RequesterAdmission {
  public:
@@ -42,6 +44,11 @@ class RequesterAdmissionChain : public RequesterAdmission {
  private:
   std::vector<const RequesterAdmission*> steps_;
 };
+
+// For a POST to a subresource served by its own handler (pods/binding, serviceaccounts/token,
+// ...): `admission` asked about the request's body as the object created, nothing stored as
+// the old one. nullopt when it passes (or there is nothing to ask).
+std::optional<Reply> admitSubresourceCreate(const VerbContext& ctx, const VerbRequest& req);
 
 // The reply for a refusal about the object `name` of `target`: upstream's Status, with details
 // {name, group, kind} for a Forbidden as apierrors.NewForbidden gives them.

@@ -199,6 +199,11 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
   VerbRequest write{*target, std::move(params), std::move(body),
                     req.get_header_value("Content-Type"), req.get_header_value("User-Agent")};
   write.user = &user;
+  if (creator != nullptr) {
+    if (auto refused = admitSubresourceCreate(ctx, write)) {
+      return *refused;
+    }
+  }
   return creator != nullptr ? (*creator)(ctx, write) : d.run(ctx, write);
 }
 

@@ -190,6 +190,45 @@ class NodeRestrictionTest(test_rbac.RbacTestCase):
                                   pod("m", "n1", ownerReferences=[owner], **mirror))
         self.assertEqual(code, 201, body)
 
+    def test_tokens_only_for_pods_bound_to_the_node(self):
+        code, body = self.call("POST", "/api/v1/namespaces/default/serviceaccounts",
+                               {"metadata": {"name": "runner"}})
+        self.assertEqual(code, 201, body)
+        uids = {}
+        for name, node in (("p1", "n1"), ("p2", "n2")):
+            spec = pod(name, node)
+            spec["spec"]["serviceAccountName"] = "runner"
+            code, body = self.call("POST", "/api/v1/namespaces/default/pods", spec)
+            self.assertEqual(code, 201, body)
+            uids[name] = body["metadata"]["uid"]
+        token = "/api/v1/namespaces/default/serviceaccounts/runner/token"
+
+        def request(pod_name, uid):
+            return {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                    "spec": {"audiences": ["api"], "boundObjectRef": {
+                        "apiVersion": "v1", "kind": "Pod", "name": pod_name, "uid": uid}}}
+
+        code, body = self.as_user(self.n1, "POST", token, request("p1", uids["p1"]))
+        self.assertEqual(code, 201, body)
+        self.assertTrue(body["status"]["token"])
+        reply = self.refused(self.n1, "POST", token, request("p2", uids["p2"]),
+                             'serviceaccounts "runner" is forbidden: node requested token bound '
+                             'to a pod scheduled on a different node')
+        self.assertEqual(reply["details"], {"name": "runner", "kind": "serviceaccounts"})
+        self.refused(self.n1, "POST", token, request("p1", "not-the-uid"),
+                     'serviceaccounts "runner" is forbidden: the UID in the bound object '
+                     'reference (not-the-uid) does not match the UID in record. The object '
+                     'might have been deleted and then recreated')
+        self.refused(self.n1, "POST", token, {"spec": {"audiences": ["api"]}},
+                     'serviceaccounts "runner" is forbidden: node requested token not bound to '
+                     'a pod')
+        code, body = self.as_user(self.n1, "POST", token, request("gone", "u"))
+        self.assertEqual(code, 404, body)
+        self.assertEqual(body["message"], 'pod "gone" not found')
+        # The administrator asks tokens as before.
+        code, body = self.call("POST", token, request("p2", uids["p2"]))
+        self.assertEqual(code, 201, body)
+
     def test_only_node_identities_are_restricted(self):
         # system:node:<name> outside system:nodes is an ordinary user: RBAC alone decides.
         lone, _, _ = self.user("system:node:n9")
