@@ -29,6 +29,21 @@ std::string lower(std::string_view s) {
 
 bool sameName(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
+// Most requests impersonate nobody: one pass without allocations tells.
+bool anyImpersonationHeader(const httplib::Headers& headers) {
+  constexpr std::string_view kPrefix = "impersonate-";
+  for (const auto& entry : headers) {
+    const std::string& key = entry.first;
+    if (key.size() > kPrefix.size() &&
+        std::equal(kPrefix.begin(), kPrefix.end(), key.begin(), [](char p, char c) {
+          return p == std::tolower(static_cast<unsigned char>(c));
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Every value of a header, in the order sent (header names are case-insensitive).
 std::vector<std::string> values(const httplib::Headers& headers, std::string_view name) {
   std::vector<std::string> out;
@@ -173,6 +188,9 @@ std::variant<UserInfo, ImpersonationRefusal> impersonate(const UserInfo& request
                                                          const httplib::Headers& headers,
                                                          const std::string& requestUri,
                                                          const AccessCheck& authorize) {
+  if (!anyImpersonationHeader(headers)) {
+    return requester;
+  }
   auto targets = impersonationTargets(headers);
   if (!targets.ok()) {
     return internalError(requestUri, targets.status().message());
