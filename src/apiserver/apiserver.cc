@@ -168,22 +168,24 @@ void ApiServer::stop() {
 void ApiServer::routes() {
   httplib::SSLServer& s = *http_;
   routeTable_ = RouteTable();  // a server started again routes afresh
+  Routes api(s, authenticator_, &requestMetrics_, authorizer_, &routeTable_);
+  // Public through RBAC (system:public-info-viewer), like every route authenticated first.
   // The python client asks for /version/.
-  s.Get("/version/?", [](const httplib::Request&, httplib::Response& res) {
+  api.get("/version/?", [](const httplib::Request&, httplib::Response& res, const UserInfo&) {
     sendJson(res, 200, versionInfo());
   });
   for (const char* endpoint : {"healthz", "livez", "readyz"}) {
-    auto handler = [this, endpoint](const httplib::Request& req, httplib::Response& res) {
+    auto handler = [this, endpoint](const httplib::Request& req, httplib::Response& res,
+                                    const UserInfo&) {
       std::string only = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
       auto answer = health_.run(endpoint, only, req.has_param("verbose"),
                                 queryValues(req, "exclude"));
       res.status = answer.code;
       res.set_content(answer.body, "text/plain; charset=utf-8");
     };
-    s.Get(std::string("/") + endpoint, handler);
-    s.Get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
+    api.get(std::string("/") + endpoint, handler);
+    api.get(std::string("/") + endpoint + "/([A-Za-z0-9_.-]+)", handler);
   }
-  Routes api(s, authenticator_, &requestMetrics_, authorizer_, &routeTable_);
   api.get("/metrics", [this](const httplib::Request&, httplib::Response& res, const UserInfo&) {
     MetricsText out;
     requestMetrics_.write(out);

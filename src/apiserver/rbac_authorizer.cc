@@ -6,6 +6,22 @@
 
 namespace tug::apiserver {
 
+nlohmann::json forbiddenStatus(const auth::Attributes& request, std::string_view reason) {
+  nlohmann::json body = statusObject(auth::forbidden(request, reason));
+  nlohmann::json details = nlohmann::json::object();
+  if (!request.name.empty()) {
+    details["name"] = request.name;
+  }
+  if (!request.apiGroup.empty()) {
+    details["group"] = request.apiGroup;
+  }
+  if (!request.resource.empty()) {
+    details["kind"] = request.resource;
+  }
+  body["details"] = std::move(details);
+  return body;
+}
+
 std::optional<nlohmann::json> RbacRequestAuthorizer::refuse(const UserInfo& user,
                                                             const httplib::Request& req) const {
   auth::HttpRequest request{req.method, req.path, std::nullopt, std::nullopt};
@@ -23,19 +39,7 @@ std::optional<nlohmann::json> RbacRequestAuthorizer::refuse(const UserInfo& user
   if (decision.allowed) {
     return std::nullopt;
   }
-  nlohmann::json body = statusObject(auth::forbidden(*attributes, decision.reason));
-  nlohmann::json details = nlohmann::json::object();
-  if (!attributes->name.empty()) {
-    details["name"] = attributes->name;
-  }
-  if (!attributes->apiGroup.empty()) {
-    details["group"] = attributes->apiGroup;
-  }
-  if (!attributes->resource.empty()) {
-    details["kind"] = attributes->resource;
-  }
-  body["details"] = std::move(details);
-  return body;
+  return forbiddenStatus(*attributes, decision.reason);
 }
 
 }  // namespace tug::apiserver

@@ -4,6 +4,7 @@
 #include "apiserver/limit_range_admission.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/quota_admission.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -61,6 +62,12 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   }
   if (auto refused = enforceLimitRanges(ctx, target, obj)) {
     return *refused;
+  }
+  if (ctx.admission != nullptr && req.user != nullptr) {
+    if (Status s = ctx.admission->admitWrite(ctx, *req.user, req.target, obj, nullptr);
+        !s.isOk()) {
+      return admissionRefusal(s, target, target.name);
+    }
   }
   if (auto refused = chargeQuota(ctx, target, obj, nullptr, *dryRun)) {
     return *refused;

@@ -1,5 +1,6 @@
 #include "apiserver/delete_propagation.h"
 #include "apiserver/object_meta.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
 #include "apiserver/service_allocation.h"
@@ -139,7 +140,7 @@ void markDeleting(const api::ResourceInfo& info, nlohmann::json& obj) {
 // ask (also on an object already being deleted); an object left with finalizers is only
 // marked and stays until an update removes the last one.
 Result<Deleted> deleteOne(const VerbContext& ctx, const ResourceTarget& target,
-                          const DeleteOptions& options) {
+                          const DeleteOptions& options, const UserInfo* user) {
   const std::string key = targetKey(target);
   for (int attempt = 0; attempt < kUnconditionalAttempts; ++attempt) {
     auto kv = readObject(ctx, target);
@@ -152,6 +153,11 @@ Result<Deleted> deleteOne(const VerbContext& ctx, const ResourceTarget& target,
     }
     if (Status s = checkPreconditions(options, *obj, target); !s.isOk()) {
       return s;
+    }
+    if (ctx.admission != nullptr && user != nullptr) {
+      if (Status s = ctx.admission->admitDelete(ctx, *user, target, *obj); !s.isOk()) {
+        return s;
+      }
     }
     nlohmann::json next = *obj;
     if (auto finalizers = finalizersAfterDelete(*target.info, next, options.propagation)) {
@@ -236,9 +242,9 @@ Reply deleteResource(const VerbContext& ctx, const VerbRequest& req) {
     }
     return invalidOptionsReply(errors);
   }
-  auto done = deleteOne(ctx, req.target, *options);
+  auto done = deleteOne(ctx, req.target, *options, req.user);
   if (!done.ok()) {
-    return errorReply(done.status(), req.target);
+    return admissionRefusal(done.status(), req.target, req.target.name);
   }
   // Upstream answers 202 when a cascading delete asked with orphanDependents=false waits.
   const bool accepted = !done->deleted && options->propagation.orphanDependents == false;
@@ -276,11 +282,11 @@ Reply deleteCollection(const VerbContext& ctx, const VerbRequest& req) {
     if (isProtectedNamespace(one)) {
       continue;
     }
-    auto deleted = deleteOne(ctx, one, *options);
+    auto deleted = deleteOne(ctx, one, *options, req.user);
     if (deleted.ok()) {
       items.push_back(std::move(deleted->obj));
     } else if (deleted.status().code() != Code::kNotFound) {  // gone meanwhile is fine
-      return errorReply(deleted.status(), one);
+      return admissionRefusal(deleted.status(), one, one.name);
     }
   }
   const api::ResourceInfo& info = *req.target.info;

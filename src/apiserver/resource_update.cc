@@ -6,6 +6,7 @@
 #include "apiserver/limit_range_admission.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/quota_admission.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
@@ -95,6 +96,12 @@ Reply writeUpdate(const VerbContext& ctx, const VerbRequest& req, store::Revisio
     }
     if (auto refused = enforceLimitRangesOnUpdate(ctx, req.target, next)) {
       return *refused;
+    }
+    if (ctx.admission != nullptr && req.user != nullptr) {
+      if (Status s = ctx.admission->admitWrite(ctx, *req.user, req.target, next, &*current);
+          !s.isOk()) {
+        return admissionRefusal(s, req.target, req.target.name);
+      }
     }
     if (auto refused = chargeQuota(ctx, req.target, next, &*current, *dryRun)) {
       return *refused;

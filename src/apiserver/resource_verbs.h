@@ -23,6 +23,7 @@ namespace tug::apiserver {
 using QueryParams = std::multimap<std::string, std::string>;
 
 class ServiceAllocation;
+class RequesterAdmission;
 
 // What the DefaultTolerationSeconds admission gives every new pod: how long it stays bound
 // to a node that is not ready or unreachable before it is evicted.
@@ -40,6 +41,8 @@ struct VerbContext {
   // Cluster IPs and node ports for Services; nullptr: Services are stored as given.
   ServiceAllocation* services = nullptr;
   PodDefaults podDefaults{};
+  // Checks that depend on who writes (RBAC escalation, node restriction); nullptr: none.
+  const RequesterAdmission* admission = nullptr;
 };
 
 struct VerbRequest {

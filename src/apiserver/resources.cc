@@ -199,17 +199,22 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
   VerbRequest write{*target, std::move(params), std::move(body),
                     req.get_header_value("Content-Type"), req.get_header_value("User-Agent")};
   write.user = &user;
+  if (creator != nullptr) {
+    if (auto refused = admitSubresourceCreate(ctx, write)) {
+      return *refused;
+    }
+  }
   return creator != nullptr ? (*creator)(ctx, write) : d.run(ctx, write);
 }
 
 Handler handler(store::Store& store, const ApiCatalog& catalog,
                 std::shared_ptr<const SubresourceCreators> creators,
                 std::shared_ptr<ServiceAllocation> services, PodDefaults podDefaults,
-                Method method) {
-  return [&store, &catalog, creators, services, podDefaults, method](
+                Method method, const RequesterAdmission* admission) {
+  return [&store, &catalog, creators, services, podDefaults, method, admission](
              const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store, *registry, registry, services.get(), podDefaults};
+    VerbContext ctx{store, *registry, registry, services.get(), podDefaults, admission};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
@@ -228,14 +233,15 @@ Handler handler(store::Store& store, const ApiCatalog& catalog,
 
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
                                   SubresourceCreators creators, const ServiceRanges& ranges,
-                                  const PodDefaults& podDefaults) {
+                                  const PodDefaults& podDefaults,
+                                  const RequesterAdmission* admission) {
   auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
   auto services = std::make_shared<ServiceAllocation>(store, ranges);
-  return [&store, &catalog, shared, services, podDefaults](Routes& routes) {
+  return [&store, &catalog, shared, services, podDefaults, admission](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
       for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
                        Method::kPatch}) {
-        Handler h = handler(store, catalog, shared, services, podDefaults, m);
+        Handler h = handler(store, catalog, shared, services, podDefaults, m, admission);
         switch (m) {
           case Method::kGet: routes.get(pattern, std::move(h)); break;
           case Method::kPost: routes.post(pattern, std::move(h)); break;

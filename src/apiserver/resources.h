@@ -6,6 +6,7 @@
 
 #include "api/resource_registry.h"
 #include "apiserver/api_catalog.h"
+#include "apiserver/requester_admission.h"
 #include "apiserver/routes.h"
 #include "common/status.h"
 #include "apiserver/resource_verbs.h"
@@ -25,10 +26,12 @@ using SubresourceCreators = std::map<std::string, SubresourceCreate>;
 // status and scale subresources) for every resource the catalog serves at the time of each
 // request, under /api/v1/... and /apis/<g>/<v>/... Both references must outlive the server.
 // Services get their cluster IPs and node ports from `ranges`; new pods get `podDefaults`.
+// Writes and deletes go through `admission` (when given, it must outlive the server).
 RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog,
                                   SubresourceCreators creators = {},
                                   const ServiceRanges& ranges = {},
-                                  const PodDefaults& podDefaults = {});
+                                  const PodDefaults& podDefaults = {},
+                                  const RequesterAdmission* admission = nullptr);
 
 // Creates the namespaces every cluster has (default, kube-system, kube-public,
 // kube-node-lease) when they are missing, so that a fresh server works with kubectl.

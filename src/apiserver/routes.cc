@@ -1,7 +1,9 @@
 #include "apiserver/routes.h"
 
 #include <chrono>
+#include <variant>
 
+#include "apiserver/impersonation.h"
 #include "apiserver/request_labels.h"
 #include "apiserver/response.h"
 
@@ -20,18 +22,44 @@ void authenticateAndServe(const Authenticator& authenticator,
     sendStatus(res, user.status());
     return;
   }
-  if (!user->authenticated) {
-    sendStatus(res, Status(Code::kUnauthorized, "Unauthorized"));
+  // A request without credentials is system:anonymous, which RBAC lets read what
+  // system:public-info-viewer holds (/healthz, /livez, /readyz, /version); anything else it
+  // may not do is 401, not upstream's 403, so that a client without credentials learns that
+  // it needs some.
+  const bool anonymous = !user->authenticated;
+  auto unauthorized = [&res] { sendStatus(res, Status(Code::kUnauthorized, "Unauthorized")); };
+  if (authorizer == nullptr) {
+    if (anonymous) {
+      unauthorized();
+      return;
+    }
+    h(req, res, *user);
     return;
   }
   // Requests from inside the process are authorized like any other: RBAC decides.
-  if (authorizer != nullptr) {
-    if (auto refusal = authorizer->refuse(*user, req)) {
-      sendJson(res, refusal->value("code", 403), *refusal);
+  auto acting = impersonate(*user, req.headers, req.target.empty() ? req.path : req.target,
+                            [authorizer](const auth::Attributes& a) {
+                              return authorizer->authorize(a);
+                            });
+  if (auto* refusal = std::get_if<ImpersonationRefusal>(&acting)) {
+    if (anonymous) {
+      unauthorized();
       return;
     }
+    res.status = refusal->code;
+    res.set_content(refusal->body, refusal->contentType);
+    return;
   }
-  h(req, res, *user);
+  const UserInfo& who = std::get<UserInfo>(acting);
+  if (auto refusal = authorizer->refuse(who, req)) {
+    if (anonymous) {
+      unauthorized();
+      return;
+    }
+    sendJson(res, refusal->value("code", 403), *refusal);
+    return;
+  }
+  h(req, res, who);
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include "apiserver/metrics.h"
 #include "apiserver/route_table.h"
 #include "apiserver/user_info.h"
+#include "auth/attributes.h"
+#include "auth/authorizer.h"
 
 namespace tug::apiserver {
 
@@ -22,14 +24,19 @@ class RequestAuthorizer {
   virtual ~RequestAuthorizer() = default;
   virtual std::optional<nlohmann::json> refuse(const UserInfo& user,
                                                const httplib::Request& req) const = 0;
+  // Questions the server asks itself about a user (may the requester impersonate "x"?).
+  // Denies unless overridden.
+  virtual auth::Decision authorize(const auth::Attributes&) const { return auth::Decision{}; }
 };
 
 // A handler for a request whose user is authenticated.
 using Handler =
     std::function<void(const httplib::Request&, httplib::Response&, const UserInfo& user)>;
 
-// Where API handlers are registered. Every route added here authenticates first: anonymous
-// requests and bad credentials get a 401 Status before the handler runs. Patterns are
+// Where API handlers are registered. Every route added here authenticates first (bad
+// credentials get a 401 Status), applies impersonation headers, then asks the authorizer;
+// a request without credentials is system:anonymous, and whatever the authorizer refuses it
+// (or every request, without an authorizer) is 401 too. Patterns are
 // httplib's regular expressions over the path, matched in the order they were added. Each
 // route goes to the server and, when there is one, to `table` for in-process requests.
 class Routes {

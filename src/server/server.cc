@@ -16,6 +16,8 @@
 #include "apiserver/apiserver.h"
 #include "apiserver/bootstrap_rbac.h"
 #include "apiserver/rbac_authorizer.h"
+#include "apiserver/rbac_escalation_admission.h"
+#include "apiserver/node_restriction.h"
 #include "apiserver/rbac_store_lookup.h"
 #include "apiserver/crd_controller.h"
 #include "apiserver/discovery_routes.h"
@@ -158,7 +160,7 @@ Result<StartedApi> startApiServer(
     const cli::ServerOptions& o, const std::string& dataDir, store::Store& store,
     const apiserver::ApiCatalog& catalog, std::shared_ptr<apiserver::OpenApiDocuments> docs,
     const apiserver::RequestAuthorizer& authorizer, const auth::RbacLookup& rbac,
-    const apiserver::ServiceRanges& ranges) {
+    const apiserver::ServiceRanges& ranges, const apiserver::RequesterAdmission* admission) {
   pki::PkiOptions pkiOptions;
   pkiOptions.dataDir = dataDir;
   pkiOptions.hostname = hostname();
@@ -198,7 +200,8 @@ Result<StartedApi> startApiServer(
                       {"pods/binding", apiserver::createPodBinding},
                       {"pods/eviction", apiserver::createPodEviction}}, ranges,
       apiserver::PodDefaults{o.defaultNotReadyTolerationSeconds,
-                             o.defaultUnreachableTolerationSeconds}));
+                             o.defaultUnreachableTolerationSeconds},
+      admission));
   auto api = std::make_unique<apiserver::ApiServer>(apiOptions, std::move(authenticator),
                                                     healthChecks(store), std::move(installers));
   api->addMetricsCollector(apiserver::storeMetrics(store));
@@ -466,6 +469,11 @@ Status run(const cli::ServerOptions& options) {
     return s;
   }
   apiserver::RbacRequestAuthorizer authorizer(rbac);
+  apiserver::RbacEscalationAdmission escalation(rbac);
+  apiserver::RequesterAdmissionChain admission;
+  admission.add(&escalation);
+  apiserver::NodeRestriction nodeRestriction;
+  admission.add(&nodeRestriction);
   // CRDs are served from the first request: the controller reads them before the port opens.
   apiserver::ApiCatalog catalog(api::ResourceRegistry::builtin());
   auto docs = std::make_shared<apiserver::OpenApiDocuments>(api::ResourceRegistry::builtin());
@@ -474,7 +482,8 @@ Status run(const cli::ServerOptions& options) {
     (*store)->close();
     return s;
   }
-  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac, *ranges);
+  auto api = startApiServer(options, dataDir, **store, catalog, docs, authorizer, rbac, *ranges,
+                            &admission);
   if (!api.ok()) {
     crds.stop();
     (*store)->close();
