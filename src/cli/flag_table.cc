@@ -81,7 +81,8 @@ std::span<const FlagSpec> flagTable() {
        .defaultValue = "*",
        .usage = "Controllers to run, comma-separated: * for all, NAME to add, -NAME to leave out "
                 "(namespace, serviceaccount, endpoint, endpointslice, nodelifecycle, "
-                "garbagecollector, replicaset, deployment, daemonset, statefulset)",
+                "garbagecollector, podgc, replicaset, deployment, daemonset, statefulset, job, "
+                "cronjob, ttl-after-finished, disruption, resourcequota)",
        .metavar = "LIST",
        .subcommands = kServer,
        .allowEmpty = false},

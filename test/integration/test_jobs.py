@@ -165,6 +165,45 @@ class JobTest(JobsTestCase):
         self.wait_event("flaky", "BackoffLimitExceeded",
                         "Job has reached the specified backoff limit")
 
+    def test_pod_failure_policy_fails_the_job_or_ignores_the_failure(self):
+        policy = {"rules": [
+            {"action": "FailJob", "onExitCodes": {"containerName": "work", "operator": "In",
+                                                  "values": [42]}},
+            {"action": "Ignore", "onExitCodes": {"operator": "In", "values": [3]}}]}
+        # Exit code 42 ends the Job at the first failure, though backoffLimit allows six.
+        self.apply(job_manifest("fatal", exit_code=42, backoffLimit=6, podFailurePolicy=policy))
+        self.wait_condition("job", "fatal", "failed", timeout="60s")
+        job = self.job("fatal")
+        failed = [c for c in job["status"]["conditions"] if c["type"] == "Failed"][0]
+        self.assertEqual(failed["reason"], "PodFailurePolicy")
+        pod = self.job_pods("fatal")[0]["metadata"]["name"]
+        self.assertEqual(failed["message"], "Container work for pod default/%s failed with exit "
+                         "code 42 matching FailJob rule at index 0" % pod)
+        self.assertEqual(job["status"]["failed"], 1)
+        self.assertEqual(len(self.job_pods("fatal")), 1)
+
+        # Exit code 3 is ignored: with backoffLimit 0 the Job keeps replacing its pods.
+        self.apply(job_manifest("shrug", exit_code=3, backoffLimit=0, podFailurePolicy=policy))
+        self.wait_until(lambda: len([p for p in self.job_pods("shrug")
+                                     if p["status"].get("phase") == "Failed"]) >= 2,
+                        "two ignored failures")
+        job = self.job("shrug")
+        self.assertNotIn("failed", job["status"])
+        self.assertEqual(condition_types(job), [])
+        self.ok("delete", "job", "shrug")
+
+        # The policy is checked: restartPolicy must be Never, and 0 is no failure.
+        bad = job_manifest("bad", exit_code=1, podFailurePolicy={"rules": [
+            {"action": "FailJob", "onExitCodes": {"operator": "In", "values": [0]}}]})
+        bad["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure"
+        r = self.run_kubectl("apply", "-f", "-", stdin=json.dumps(bad))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: "
+                      "must not be 0 for the In operator", r.stderr)
+        self.assertIn('spec.template.spec.restartPolicy: Invalid value: "OnFailure": only '
+                      '"Never" is supported when podFailurePolicy is specified', r.stderr)
+        self.assertEqual(self.call("GET", JOBS + "/bad")[0], 404)
+
     def test_active_deadline_deletes_running_pods(self):
         self.apply(job_manifest("slow", exit_after=None, parallelism=2, completions=2,
                                 activeDeadlineSeconds=2))

@@ -2,6 +2,8 @@
 #include <strings.h>
 
 #include <cctype>
+#include <optional>
+#include <set>
 
 #include "api/validation/validate_kinds.h"
 #include "common/cron_schedule.h"
@@ -262,6 +264,148 @@ ErrorList validateStatefulSetUpdate(const Json& obj, const Json& old) {
   return {};
 }
 
+namespace {
+
+// spec.podFailurePolicy, as upstream's validatePodFailurePolicy: at most 20 rules, each with
+// an action and exactly one of onExitCodes (In or NotIn over sorted, distinct codes; 0 never
+// with In; a container the template has) and onPodConditions (a type and a status).
+ErrorList validatePodFailurePolicy(const Json& spec, const Path& p) {
+  ErrorList errs;
+  const Json& policy = objectOrEmpty(objectField(spec, "podFailurePolicy"));
+  const Path rulesPath = p.child("rules");
+  const Json* rules = arrayField(policy, "rules");
+  if (rules == nullptr) {
+    errs.push_back(required(rulesPath));
+    return errs;
+  }
+  if (rules->size() > 20) {
+    errs.push_back(tooMany(rulesPath, rules->size(), 20));
+  }
+  std::set<std::string> containers;
+  const Json& podSpec = objectOrEmpty(objectField(objectOrEmpty(objectField(spec, "template")), "spec"));
+  for (const char* key : {"containers", "initContainers"}) {
+    forEachObject(podSpec, key, [&](const Json& c, size_t) {
+      containers.insert(stringField(c, "name"));
+    });
+  }
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const Json& rule = (*rules)[i];
+    const Path rp = rulesPath.index(i);
+    if (!rule.is_object()) {
+      errs.push_back(invalid(rp, rule, "must be an object"));
+      continue;
+    }
+    const std::string action = stringField(rule, "action");
+    if (action.empty()) {
+      errs.push_back(required(rp.child("action")));
+    } else if (action != "FailJob" && action != "FailIndex" && action != "Ignore" &&
+               action != "Count") {
+      errs.push_back(notSupported(rp.child("action"), action,
+                                  {"Count", "FailIndex", "FailJob", "Ignore"}));
+    } else if (action == "FailIndex" && !has(spec, "backoffLimitPerIndex")) {
+      errs.push_back(invalid(rp.child("action"), action,
+                             "requires the backoffLimitPerIndex to be set"));
+    }
+    const bool exitCodes = has(rule, "onExitCodes");
+    const bool conditions = has(rule, "onPodConditions");
+    // Upstream omits the rule itself from these two messages.
+    if (exitCodes && conditions) {
+      FieldError e = invalid(rp, nullptr,
+                             "specifying both OnExitCodes and OnPodConditions is not supported");
+      e.showValue = false;
+      errs.push_back(std::move(e));
+    } else if (!exitCodes && !conditions) {
+      FieldError e = invalid(rp, nullptr,
+                             "specifying one of OnExitCodes and OnPodConditions is required");
+      e.showValue = false;
+      errs.push_back(std::move(e));
+    }
+    if (exitCodes) {
+      const Json& req = objectOrEmpty(objectField(rule, "onExitCodes"));
+      const Path ep = rp.child("onExitCodes");
+      if (has(req, "containerName") && !containers.count(stringField(req, "containerName"))) {
+        errs.push_back(invalid(ep.child("containerName"), req["containerName"],
+                               "must be one of the container or initContainer names in the pod "
+                               "template"));
+      }
+      const std::string op = stringField(req, "operator");
+      if (op.empty()) {
+        errs.push_back(required(ep.child("operator")));
+      } else if (op != "In" && op != "NotIn") {
+        errs.push_back(notSupported(ep.child("operator"), op, {"In", "NotIn"}));
+      }
+      const Json* values = arrayField(req, "values");
+      const Path vp = ep.child("values");
+      if (values == nullptr || values->empty()) {
+        errs.push_back(required(vp, "at least one value is required"));
+      } else {
+        if (values->size() > 255) {
+          errs.push_back(tooMany(vp, values->size(), 255));
+        }
+        std::set<long long> seen;
+        std::optional<long long> previous;
+        bool ordered = true;
+        for (size_t j = 0; j < values->size(); ++j) {
+          const Json& v = (*values)[j];
+          if (!v.is_number_integer()) {
+            errs.push_back(invalid(vp.index(j), v, "must be an integer"));
+            continue;
+          }
+          long long code = v.get<long long>();
+          if (!seen.insert(code).second) {
+            errs.push_back(duplicate(vp.index(j), v));
+          }
+          if (op == "In" && code == 0) {
+            errs.push_back(invalid(vp.index(j), v, "must not be 0 for the In operator"));
+          }
+          if (previous && *previous > code) {
+            ordered = false;
+          }
+          previous = code;
+        }
+        if (!ordered) {
+          // Shown as Go prints the []int32 the values are upstream.
+          std::string shown = "[]int32{";
+          for (size_t j = 0; j < values->size(); ++j) {
+            shown += (j > 0 ? ", " : "") + (*values)[j].dump();
+          }
+          FieldError e = invalid(vp, *values, shown + "}: must be ordered");
+          e.showValue = false;
+          errs.push_back(std::move(e));
+        }
+      }
+    }
+    if (conditions) {
+      const Path cp = rp.child("onPodConditions");
+      const Json* list = arrayField(rule, "onPodConditions");
+      if (list == nullptr) {
+        errs.push_back(invalid(cp, rule["onPodConditions"], "must be a list"));
+        continue;
+      }
+      if (list->size() > 20) {
+        errs.push_back(tooMany(cp, list->size(), 20));
+      }
+      for (size_t j = 0; j < list->size(); ++j) {
+        const Json& c = (*list)[j];
+        const std::string type = c.is_object() ? stringField(c, "type") : "";
+        const std::string status = c.is_object() ? stringField(c, "status") : "";
+        if (type.empty()) {
+          errs.push_back(required(cp.index(j).child("type")));
+        }
+        if (status.empty()) {
+          errs.push_back(required(cp.index(j).child("status")));
+        } else if (status != "True" && status != "False" && status != "Unknown") {
+          errs.push_back(notSupported(cp.index(j).child("status"), status,
+                                      {"False", "True", "Unknown"}));
+        }
+      }
+    }
+  }
+  return errs;
+}
+
+}  // namespace
+
 ErrorList validateJob(const Json& obj) {
   const Json& spec = specOf(obj);
   const Path p("spec");
@@ -297,6 +441,13 @@ ErrorList validateJob(const Json& obj) {
   if (policy != nullptr && *policy != "OnFailure" && *policy != "Never") {
     errs.push_back(notSupported(p.child("template", "spec", "restartPolicy"), *policy,
                                 {"OnFailure", "Never"}));
+  }
+  if (has(spec, "podFailurePolicy")) {
+    append(errs, validatePodFailurePolicy(spec, p.child("podFailurePolicy")));
+    if (policy != nullptr && *policy != "Never") {
+      errs.push_back(invalid(p.child("template", "spec", "restartPolicy"), *policy,
+                             "only \"Never\" is supported when podFailurePolicy is specified"));
+    }
   }
   return errs;
 }

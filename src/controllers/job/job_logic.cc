@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <tuple>
 
+#include "controllers/job/pod_failure_policy.h"
+
 namespace tug::controllers::job {
 namespace {
 
@@ -119,6 +121,7 @@ struct Tally {
   std::optional<TimePoint> lastFailure;
   json uncounted;  // status.uncountedTerminatedPods
   bool allCounted = true;
+  std::string failJob;  // a pod failure that podFailurePolicy says ends the Job: why
   std::vector<json> podsToUntrack;
 };
 
@@ -157,8 +160,16 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
       tracked.insert(uid);
     }
     const bool podSucceeded = phase == "Succeeded";
+    // podFailurePolicy may say a failure does not count, or that it ends the Job.
+    const FailureMatch match =
+        phase == "Failed" ? matchPodFailurePolicy(job, pod) : FailureMatch{};
+    const bool ignored = match.action == FailureAction::kIgnore;
+    if (match.action == FailureAction::kFailJob && t.failJob.empty()) {
+      t.failJob = match.message;
+    }
     const bool podFailed =
-        phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded);
+        !ignored &&
+        (phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded));
     if (podSucceeded && holds && !uncountedSucceeded.count(uid)) {
       uncountedSucceeded.insert(uid);
     } else if (podFailed && holds && !uncountedFailed.count(uid)) {
@@ -168,7 +179,7 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
       if (auto i = podIndex(pod); indexed && i && *i < completions && holds) {
         t.completed.insert(*i);
       }
-    } else if (phase == "Failed") {
+    } else if (phase == "Failed" && !ignored) {
       if (auto at = finishedAt(pod); at && (!t.lastFailure || *at > *t.lastFailure)) {
         t.lastFailure = at;
       }
@@ -412,7 +423,9 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     const bool complete =
         indexed ? succeeded >= completions
                 : (hasCompletions ? succeeded >= completions : succeeded > 0 && active.empty());
-    if (failed > backoffLimit || pastRestarts) {
+    if (!t.failJob.empty()) {
+      interimCondition = condition(kFailureTarget, "True", "PodFailurePolicy", t.failJob, now);
+    } else if (failed > backoffLimit || pastRestarts) {
       interimCondition = condition(kFailureTarget, "True", "BackoffLimitExceeded",
                                    "Job has reached the specified backoff limit", now);
     } else if (deadline >= 0 && started && !suspend &&

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "controllers/job/pod_failure_policy.h"
 #include "controllers/job/ttl_after_finished_controller.h"
 
 using namespace tug::controllers;
@@ -310,4 +311,84 @@ TEST_CASE("lowering parallelism deletes the surplus, pods not ready first", "[jo
   CHECK(d.podsToDelete[0]["metadata"]["name"] == "starting");
   CHECK(d.status["active"] == 1);
   CHECK(d.status["terminating"] == 1);
+}
+
+namespace {
+
+json failedWith(const std::string& name, const std::string& container, int exitCode) {
+  json pod = makePod(name, "Failed");
+  pod["status"]["containerStatuses"] = {
+      {{"name", container},
+       {"state", {{"terminated", {{"exitCode", exitCode}, {"finishedAt", "2026-11-27T11:59:58Z"}}}}}}};
+  return pod;
+}
+
+json policyJob(json rules, int backoffLimit = 0) {
+  return makeJob({{"parallelism", 1},
+                  {"completions", 1},
+                  {"backoffLimit", backoffLimit},
+                  {"podReplacementPolicy", "Failed"},
+                  {"podFailurePolicy", {{"rules", rules}}}});
+}
+
+}  // namespace
+
+TEST_CASE("podFailurePolicy rules match exit codes and pod conditions in order", "[job]") {
+  json rules = {{{"action", "Ignore"}, {"onPodConditions", {{{"type", "DisruptionTarget"}, {"status", "True"}}}}},
+                {{"action", "FailJob"},
+                 {"onExitCodes", {{"containerName", "main"}, {"operator", "In"}, {"values", {42}}}}},
+                {{"action", "Count"}, {"onExitCodes", {{"operator", "NotIn"}, {"values", {1, 2}}}}}};
+  json j = policyJob(rules);
+  auto m = job::matchPodFailurePolicy(j, failedWith("p", "main", 42));
+  CHECK(m.action == job::FailureAction::kFailJob);
+  CHECK(m.message ==
+        "Container main for pod default/p failed with exit code 42 matching FailJob rule at index 1");
+  // The container name narrows the rule: 42 from another container falls to the NotIn rule.
+  CHECK(job::matchPodFailurePolicy(j, failedWith("p", "side", 42)).action ==
+        job::FailureAction::kCount);
+  CHECK(job::matchPodFailurePolicy(j, failedWith("p", "main", 1)).message.empty());
+  json disrupted = failedWith("d", "main", 42);
+  disrupted["status"]["conditions"] = {{{"type", "DisruptionTarget"}, {"status", "True"}}};
+  auto d = job::matchPodFailurePolicy(j, disrupted);
+  CHECK(d.action == job::FailureAction::kIgnore);
+  CHECK(d.message == "Pod default/d has condition DisruptionTarget matching Ignore rule at index 0");
+  // Without a policy every failure counts.
+  CHECK(job::matchPodFailurePolicy(makeJob({}), failedWith("p", "main", 42)).action ==
+        job::FailureAction::kCount);
+}
+
+TEST_CASE("a FailJob rule fails the job at once; an ignored failure is not counted", "[job]") {
+  json rules = {{{"action", "FailJob"}, {"onExitCodes", {{"operator", "In"}, {"values", {42}}}}},
+                {{"action", "Ignore"}, {"onExitCodes", {{"operator", "In"}, {"values", {3}}}}}};
+  // backoffLimit 6: only the policy can fail it after one failure.
+  json j = policyJob(rules, 6);
+  auto d = job::decide(j, {failedWith("p", "c", 42)}, kNow, true);
+  const json* target = nullptr;
+  for (const json& c : d.status["conditions"]) {
+    if (c["type"] == "FailureTarget") {
+      target = &c;
+    }
+  }
+  REQUIRE(target != nullptr);
+  CHECK((*target)["reason"] == "PodFailurePolicy");
+  CHECK((*target)["message"] ==
+        "Container c for pod default/p failed with exit code 42 matching FailJob rule at index 0");
+  CHECK(d.createCount == 0);
+
+  // backoffLimit 0: an ignored failure neither fails the job nor delays the replacement.
+  json k = policyJob(rules, 0);
+  auto e = job::decide(k, {failedWith("q", "c", 3)}, kNow, true);
+  CHECK(types(e.status) == std::vector<std::string>{});
+  CHECK(e.createCount == 1);
+  CHECK(e.status["uncountedTerminatedPods"].value("failed", json::array()).empty());
+  REQUIRE(e.podsToUntrack.size() == 1);  // judged once: its finalizer goes
+  // Once untracked it still does not count.
+  k["status"] = e.status;
+  auto f = job::decide(k, {untracked(failedWith("q", "c", 3))}, kNow, true);
+  CHECK_FALSE(f.status.contains("failed"));
+  CHECK(types(f.status) == std::vector<std::string>{});
+  // A failure the policy counts fails it against backoffLimit 0.
+  auto g = job::decide(k, {failedWith("r", "c", 1)}, kNow, true);
+  REQUIRE_FALSE(types(g.status).empty());
+  CHECK(types(g.status)[0] == "FailureTarget=True");
 }

@@ -304,3 +304,43 @@ TEST_CASE("PodDisruptionBudget: minAvailable or maxUnavailable, selector, evicti
         Messages{"spec.unhealthyPodEvictionPolicy: Unsupported value: \"Sometimes\": supported "
                  "values: \"AlwaysAllow\", \"IfHealthyBudget\""});
 }
+
+TEST_CASE("Job podFailurePolicy", "[validation][batch]") {
+  json job = {{"metadata", {{"name", "pi"}}}, {"spec", {{"template", podTemplate()}}}};
+  job["spec"]["template"]["spec"]["restartPolicy"] = "Never";
+  const std::string c = job["spec"]["template"]["spec"]["containers"][0]["name"];
+  job["spec"]["podFailurePolicy"] = {
+      {"rules",
+       {{{"action", "FailJob"}, {"onExitCodes", {{"containerName", c}, {"operator", "In"}, {"values", {1, 42}}}}},
+        {{"action", "Ignore"}, {"onPodConditions", {{{"type", "DisruptionTarget"}, {"status", "True"}}}}}}}};
+  CHECK(createErrors("batch", "Job", job).empty());
+
+  json bad = job;
+  bad["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure";
+  bad["spec"]["podFailurePolicy"]["rules"] = {
+      {{"action", "Retry"}, {"onExitCodes", {{"containerName", "ghost"}, {"operator", "In"}, {"values", {0, 5, 5}}}}},
+      {{"action", "FailIndex"}, {"onExitCodes", {{"operator", "Is"}, {"values", {3, 2}}}}},
+      {{"action", "Count"}},
+      {{"action", "Ignore"}, {"onPodConditions", {{{"type", "Ready"}, {"status", "Maybe"}}}}}};
+  auto e = createErrors("batch", "Job", bad);
+  CHECK(e == Messages{
+      "spec.podFailurePolicy.rules[0].action: Unsupported value: \"Retry\": supported values: "
+      "\"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"",
+      "spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"ghost\": must "
+      "be one of the container or initContainer names in the pod template",
+      "spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for "
+      "the In operator",
+      "spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 5",
+      "spec.podFailurePolicy.rules[1].action: Invalid value: \"FailIndex\": requires the "
+      "backoffLimitPerIndex to be set",
+      "spec.podFailurePolicy.rules[1].onExitCodes.operator: Unsupported value: \"Is\": supported "
+      "values: \"In\", \"NotIn\"",
+      "spec.podFailurePolicy.rules[1].onExitCodes.values: Invalid value: []int32{3, 2}: must be "
+      "ordered",
+      "spec.podFailurePolicy.rules[2]: Invalid value: specifying one of OnExitCodes and "
+      "OnPodConditions is required",
+      "spec.podFailurePolicy.rules[3].onPodConditions[0].status: Unsupported value: \"Maybe\": "
+      "supported values: \"False\", \"True\", \"Unknown\"",
+      "spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only \"Never\" is "
+      "supported when podFailurePolicy is specified"});
+}
