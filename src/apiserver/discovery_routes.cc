@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apiserver/openapi_documents.h"
 #include "apiserver/response.h"
 #include "apiserver/status_response.h"
 
@@ -132,6 +133,24 @@ void sendDocument(httplib::Response& res, DiscoveryFormat format, const json& bo
   res.set_content(body.dump(), std::string(discoveryContentType(format)));
 }
 
+// An aggregated document with upstream's caching: a quoted SHA-512 of the body as its ETag, and
+// 304 Not Modified without a body when If-None-Match names it, so a client that cached
+// discovery learns cheaply that nothing changed.
+void sendAggregated(const httplib::Request& req, httplib::Response& res, DiscoveryFormat format,
+                    const json& body) {
+  std::string text = body.dump();
+  const std::string etag = "\"" + sha512Hex(text) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Vary", "Accept");
+  res.set_header("Cache-Control", "public");
+  if (req.get_header_value("If-None-Match") == etag) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(std::move(text), std::string(discoveryContentType(format)));
+}
+
 // Where clients reach us, as they addressed us: the Host header. The listener may be bound to
 // a wildcard address, so our own socket address would say less.
 std::string serverAddress(const httplib::Request& req) {
@@ -154,7 +173,7 @@ void serveRoot(const httplib::Request& req, httplib::Response& res,
     case DiscoveryFormat::kAggregatedV2Beta1: {
       auto version = format == DiscoveryFormat::kAggregatedV2 ? AggregatedVersion::kV2
                                                               : AggregatedVersion::kV2Beta1;
-      sendDocument(res, format, aggregatedDiscovery(registry, core, version));
+      sendAggregated(req, res, format, aggregatedDiscovery(registry, core, version));
       return;
     }
     case DiscoveryFormat::kLegacyJson:

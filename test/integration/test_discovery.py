@@ -182,6 +182,39 @@ class DiscoveryTest(unittest.TestCase):
         code, ctype, _ = self.get("/apis/apps/v1", kubectl133)
         self.assertEqual((code, ctype), (200, "application/json"))
 
+    def test_aggregated_discovery_etag(self):
+        def fetch(path, etag=None):
+            headers = {"Accept": V2}
+            if etag is not None:
+                headers["If-None-Match"] = etag
+            req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.port, path),
+                                         headers=headers)
+            try:
+                with urllib.request.urlopen(req, context=self.context(), timeout=10) as r:
+                    return r.status, r.headers, r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.headers, e.read()
+
+        code, headers, body = fetch("/apis")
+        self.assertEqual(code, 200)
+        etag = headers.get("ETag")
+        self.assertRegex(etag, r'^"[0-9a-fA-F]{128}"$')
+        self.assertEqual(headers.get("Cache-Control"), "public")
+        self.assertEqual(fetch("/apis")[1].get("ETag"), etag)  # the same document, the same tag
+        code, headers, body = fetch("/apis", etag)
+        self.assertEqual((code, body), (304, b""))
+        self.assertEqual(headers.get("ETag"), etag)
+        # Another document, another tag; a stale tag gets the whole document.
+        core_etag = fetch("/api")[1].get("ETag")
+        self.assertNotEqual(core_etag, etag)
+        code, _, body = fetch("/api", etag)
+        self.assertEqual(code, 200)
+        self.assertEqual(json.loads(body)["kind"], "APIGroupDiscoveryList")
+        # Legacy documents carry no tag.
+        req = urllib.request.Request("https://127.0.0.1:%d/apis" % self.port)
+        with urllib.request.urlopen(req, context=self.context(), timeout=10) as r:
+            self.assertIsNone(r.headers.get("ETag"))
+
     def test_not_acceptable(self):
         code, ctype, status = self.get("/apis", "application/vnd.kubernetes.protobuf")
         self.assertEqual((code, ctype), (406, "application/json"))
