@@ -1,5 +1,6 @@
 #include "apiserver/resource_verbs.h"
 
+#include "apiserver/namespace_states.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/status_response.h"
@@ -72,12 +73,18 @@ std::optional<Reply> namespaceRefusal(const VerbContext& ctx, const ResourceTarg
   }
   const api::ResourceInfo* nsInfo = ctx.registry.find("", "v1", "namespaces");
   ResourceTarget ns{nsInfo, "", target.ns, ""};
-  auto kv = readObject(ctx, ns);
-  if (!kv.ok()) {
-    return errorReply(kv.status(), ns);
+  auto known = ctx.namespaces != nullptr ? ctx.namespaces->state(target.ns)
+                                         : NamespaceStates::State::kUnknown;
+  bool terminating = known == NamespaceStates::State::kTerminating;
+  if (known == NamespaceStates::State::kUnknown) {  // not seen yet: the store decides
+    auto kv = readObject(ctx, ns);
+    if (!kv.ok()) {
+      return errorReply(kv.status(), ns);
+    }
+    // Every write into a namespace asks; one field is read rather than the whole namespace.
+    terminating = !storedMetaString(*kv, "deletionTimestamp").empty();
   }
-  // Every write into a namespace asks; one field is read rather than the whole namespace.
-  if (!storedMetaString(*kv, "deletionTimestamp").empty()) {
+  if (terminating) {
     return errorReply(Status(Code::kForbidden, qualifiedResource(*target.info) +
                                                    " is forbidden: unable to create new content "
                                                    "in namespace " +

@@ -24,6 +24,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 
 class ServiceAllocation;
 class RequesterAdmission;
+class NamespaceStates;
 
 // What the DefaultTolerationSeconds admission gives every new pod: how long it stays bound
 // to a node that is not ready or unreachable before it is evicted.
@@ -43,6 +44,8 @@ struct VerbContext {
   PodDefaults podDefaults{};
   // Checks that depend on who writes (RBAC escalation, node restriction); nullptr: none.
   const RequesterAdmission* admission = nullptr;
+  // Which namespaces exist and which are being deleted; nullptr: the store is read each time.
+  const NamespaceStates* namespaces = nullptr;
 };
 
 struct VerbRequest {

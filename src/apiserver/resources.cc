@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "apiserver/field_validation.h"
+#include "apiserver/namespace_states.h"
 #include "apiserver/request_body.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_path.h"
@@ -210,11 +211,13 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
 Handler handler(store::Store& store, const ApiCatalog& catalog,
                 std::shared_ptr<const SubresourceCreators> creators,
                 std::shared_ptr<ServiceAllocation> services, PodDefaults podDefaults,
-                Method method, const RequesterAdmission* admission) {
-  return [&store, &catalog, creators, services, podDefaults, method, admission](
+                Method method, const RequesterAdmission* admission,
+                std::shared_ptr<const NamespaceStates> namespaces) {
+  return [&store, &catalog, creators, services, podDefaults, method, admission, namespaces](
              const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store, *registry, registry, services.get(), podDefaults, admission};
+    VerbContext ctx{store,       *registry, registry,  services.get(),
+                    podDefaults, admission, namespaces.get()};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
@@ -237,11 +240,17 @@ RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog
                                   const RequesterAdmission* admission) {
   auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
   auto services = std::make_shared<ServiceAllocation>(store, ranges);
-  return [&store, &catalog, shared, services, podDefaults, admission](Routes& routes) {
+  const api::ResourceInfo* nsInfo = catalog.snapshot()->find("", "v1", "namespaces");
+  std::string key = targetKey(ResourceTarget{nsInfo, "", "x", ""});
+  auto namespaces =
+      std::make_shared<const NamespaceStates>(store, key.substr(0, key.size() - 1));
+  return [&store, &catalog, shared, services, podDefaults, admission,
+          namespaces](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
       for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
                        Method::kPatch}) {
-        Handler h = handler(store, catalog, shared, services, podDefaults, m, admission);
+        Handler h =
+            handler(store, catalog, shared, services, podDefaults, m, admission, namespaces);
         switch (m) {
           case Method::kGet: routes.get(pattern, std::move(h)); break;
           case Method::kPost: routes.post(pattern, std::move(h)); break;
