@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <string>
 
+#include "api/json_member.h"
 #include "common/parse_int.h"
 
 namespace tug::api {
 namespace {
 
 using json = nlohmann::json;
-
-const json& member(const json& obj, const char* key) {
-  static const json kNull;
-  if (!obj.is_object()) {
-    return kNull;
-  }
-  auto it = obj.find(key);
-  return it != obj.end() ? *it : kNull;
-}
 
 const std::string* stringAt(const json& obj, const char* key) {
   const json& v = member(obj, key);
@@ -55,11 +47,6 @@ bool requirementHolds(const std::string& op, const json& values, const std::stri
   return false;
 }
 
-std::string stringOr(const json& obj, const char* key) {
-  const std::string* s = stringAt(obj, key);
-  return s != nullptr ? *s : std::string();
-}
-
 }  // namespace
 
 bool nodeSelectorTermMatches(const json& term, const json& node) {
@@ -73,7 +60,7 @@ bool nodeSelectorTermMatches(const json& term, const json& node) {
       anything = true;
       const std::string* key = stringAt(e, "key");
       const std::string* have = key != nullptr ? stringAt(labels, key->c_str()) : nullptr;
-      if (!requirementHolds(stringOr(e, "operator"), member(e, "values"), have)) {
+      if (!requirementHolds(memberString(e, "operator"), member(e, "values"), have)) {
         return false;
       }
     }
@@ -83,8 +70,8 @@ bool nodeSelectorTermMatches(const json& term, const json& node) {
     static const std::string kNoName;
     for (const json& f : fields) {
       anything = true;
-      std::string op = stringOr(f, "operator");
-      if (stringOr(f, "key") != "metadata.name" || (op != "In" && op != "NotIn")) {
+      std::string op = memberString(f, "operator");
+      if (memberString(f, "key") != "metadata.name" || (op != "In" && op != "NotIn")) {
         return false;
       }
       if (!requirementHolds(op, member(f, "values"), name != nullptr ? name : &kNoName)) {

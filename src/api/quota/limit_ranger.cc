@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "api/json_member.h"
 #include "api/quota/pod_resources.h"
 #include "api/quota/resource_list.h"
 
@@ -11,26 +12,12 @@ namespace {
 
 using nlohmann::json;
 
-const json& member(const json& obj, std::string_view key) {
-  static const json kNull;
-  if (!obj.is_object()) {
-    return kNull;
-  }
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
-
-std::string text(const json& obj, std::string_view key) {
-  const json& v = member(obj, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
-
 template <typename F>
 void forEachItem(const json& limitRange, F f) {
   const json& items = member(member(limitRange, "spec"), "limits");
   if (items.is_array()) {
     for (const auto& item : items) {
-      f(item, text(item, "type"));
+      f(item, memberString(item, "type"));
     }
   }
 }
@@ -181,7 +168,7 @@ void applyContainerDefaults(const json& limitRange, json& pod) {
       if (!c.is_object()) {
         continue;
       }
-      const std::string name = text(c, "name");
+      const std::string name = memberString(c, "name");
       std::vector<std::string> setLimits = fillIn(c, "limits", limits);
       std::vector<std::string> setRequests = fillIn(c, "requests", requests);
       if (!setRequests.empty()) {

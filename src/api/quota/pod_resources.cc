@@ -1,16 +1,9 @@
 #include "api/quota/pod_resources.h"
 
+#include "api/json_member.h"
+
 namespace tug::api::quota {
 namespace {
-
-const nlohmann::json& member(const nlohmann::json& obj, std::string_view key) {
-  static const nlohmann::json kNull;
-  if (!obj.is_object()) {
-    return kNull;
-  }
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
 
 // For each name, the larger of the two.
 void keepMax(ResourceList& into, const ResourceList& other) {

@@ -3,26 +3,13 @@
 #include <ctime>
 #include <map>
 
+#include "api/json_member.h"
 #include "api/quota/pod_resources.h"
 
 namespace tug::api::quota {
 namespace {
 
 using nlohmann::json;
-
-const json& member(const json& obj, std::string_view key) {
-  static const json kNull;
-  if (!obj.is_object()) {
-    return kNull;
-  }
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
-
-std::string text(const json& obj, std::string_view key) {
-  const json& v = member(obj, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
 
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -84,12 +71,12 @@ std::optional<TimePoint> parseTime(const std::string& s) {
 
 // Pods that are done no longer hold compute resources (nor count under "pods").
 bool holdsResources(const json& pod, TimePoint now) {
-  const std::string phase = text(member(pod, "status"), "phase");
+  const std::string phase = memberString(member(pod, "status"), "phase");
   if (phase == "Succeeded" || phase == "Failed") {
     return false;
   }
   const json& meta = member(pod, "metadata");
-  const std::string deleted = text(meta, "deletionTimestamp");
+  const std::string deleted = memberString(meta, "deletionTimestamp");
   const json& grace = member(meta, "deletionGracePeriodSeconds");
   if (!deleted.empty() && grace.is_number_integer()) {
     if (auto at = parseTime(deleted)) {
@@ -138,7 +125,7 @@ ResourceList serviceUsage(const json& svc) {
   const json& spec = member(svc, "spec");
   const json& ports = member(spec, "ports");
   const int64_t portCount = ports.is_array() ? static_cast<int64_t>(ports.size()) : 0;
-  const std::string type = text(spec, "type");
+  const std::string type = memberString(spec, "type");
   if (type == "NodePort") {
     out["services.nodeports"] = Amount::of(portCount);
   } else if (type == "LoadBalancer") {
@@ -161,10 +148,10 @@ ResourceList claimUsage(const json& pvc) {
   ResourceList out = {{"persistentvolumeclaims", Amount::of(1)},
                       {"count/persistentvolumeclaims", Amount::of(1)}};
   const json& spec = member(pvc, "spec");
-  std::string storageClass = text(spec, "storageClassName");
+  std::string storageClass = memberString(spec, "storageClassName");
   if (storageClass.empty()) {
     storageClass =
-        text(member(member(pvc, "metadata"), "annotations"), "volume.beta.kubernetes.io/storage-class");
+        memberString(member(member(pvc, "metadata"), "annotations"), "volume.beta.kubernetes.io/storage-class");
   }
   const std::string classPrefix =
       storageClass.empty() ? "" : storageClass + std::string(kStorageClassSuffix);
@@ -224,7 +211,7 @@ bool podInScope(const std::string& scope, const std::string& op, const json& val
   if (scope == "NotBestEffort") return !isBestEffort(pod);
   if (scope == "CrossNamespacePodAffinity") return usesCrossNamespaceAffinity(pod);
   if (scope == "PriorityClass") {
-    const std::string priorityClass = text(member(pod, "spec"), "priorityClassName");
+    const std::string priorityClass = memberString(member(pod, "spec"), "priorityClassName");
     if (op == "Exists") {
       return !priorityClass.empty();
     }
@@ -318,7 +305,7 @@ bool inScopes(const json& quota, const Kind& kind, const json& obj) {
   }
   if (expressions.is_array()) {
     for (const auto& e : expressions) {
-      if (!podInScope(text(e, "scopeName"), text(e, "operator"), member(e, "values"), obj)) {
+      if (!podInScope(memberString(e, "scopeName"), memberString(e, "operator"), member(e, "values"), obj)) {
         return false;
       }
     }
@@ -348,7 +335,7 @@ std::optional<std::string> missingRequirements(const ResourceNames& required, co
           computeUsage(containerResources(c, "requests"), containerResources(c, "limits"));
       for (const std::string& n : wanted) {
         if (stated.count(n) == 0) {
-          missing[n].insert(text(c, "name"));
+          missing[n].insert(memberString(c, "name"));
         }
       }
     }

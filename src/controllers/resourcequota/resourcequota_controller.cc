@@ -1,5 +1,6 @@
 #include "controllers/resourcequota/resourcequota_controller.h"
 
+#include "api/json_member.h"
 #include "api/quota/usage.h"
 #include "common/log.h"
 #include "controllers/resourcequota/quota_status.h"
@@ -14,18 +15,10 @@ constexpr const char* kLog = "resourcequota-controller";
 const client::Resource kPods{"", "v1", "pods", true};
 const client::Resource kQuotas{"", "v1", "resourcequotas", true};
 
-const json& member(const json& obj, const char* key) {
-  static const json kNull;
-  if (!obj.is_object()) {
-    return kNull;
-  }
-  auto it = obj.find(key);
-  return it == obj.end() ? kNull : *it;
-}
+using api::member;
 
 std::string meta(const json& obj, const char* key) {
-  const json& v = member(member(obj, "metadata"), key);
-  return v.is_string() ? v.get<std::string>() : "";
+  return api::memberString(member(obj, "metadata"), key);
 }
 
 // What usage reads of a counted object; the rest is not cached.
