@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "apiserver/resources.h"
-#include "unit/store/store_fixture.h"
+#include "verb_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
@@ -14,14 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  testing::StoreFixture storeFixture;
-  store::Store& store = storeFixture.open();
-  const api::ResourceRegistry& registry = api::ResourceRegistry::builtin();
-  VerbContext ctx{store, registry};
+struct Fixture : VerbFixture {
   const api::ResourceInfo* pods = registry.find("", "v1", "pods");
-
-  Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
 
   json createPod(const std::string& name, json spec = json::object()) {
     spec["containers"] = {{{"name", "c"}, {"image", "nginx"}}};

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "apiserver/resources.h"
-#include "unit/store/store_fixture.h"
+#include "verb_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
@@ -11,15 +11,9 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  testing::StoreFixture storeFixture;
-  store::Store& store = storeFixture.open();
-  const api::ResourceRegistry& registry = api::ResourceRegistry::builtin();
-  VerbContext ctx{store, registry};
+struct Fixture : VerbFixture {
   const api::ResourceInfo* pods = registry.find("", "v1", "pods");
   const api::ResourceInfo* budgets = registry.find("policy", "v1", "poddisruptionbudgets");
-
-  Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
 
   void createPod(const std::string& name, const std::string& phase, bool ready,
                  json labels = {{"app", "web"}}, json finalizers = nullptr) {

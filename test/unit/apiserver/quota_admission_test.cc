@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "apiserver/resources.h"
-#include "unit/store/store_fixture.h"
+#include "verb_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
@@ -15,13 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  testing::StoreFixture storeFixture;
-  store::Store& store = storeFixture.open();
-  const api::ResourceRegistry& registry = api::ResourceRegistry::builtin();
-  VerbContext ctx{store, registry};
-
-  Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
+struct Fixture : VerbFixture {
 
   Reply create(const char* resource, json body) {
     const api::ResourceInfo* info = registry.find("", "v1", resource);

@@ -3,7 +3,7 @@
 #include "apiserver/delete_propagation.h"
 #include "apiserver/resource_verbs.h"
 #include "apiserver/resources.h"
-#include "unit/store/store_fixture.h"
+#include "verb_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
@@ -11,13 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  testing::StoreFixture storeFixture;
-  store::Store& store = storeFixture.open();
-  const api::ResourceRegistry& registry = api::ResourceRegistry::builtin();
-  VerbContext ctx{store, registry};
-
-  Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
+struct Fixture : VerbFixture {
 
   VerbRequest request(const char* resource, std::string name = "", json body = nullptr,
                       QueryParams params = {}) {

@@ -4,7 +4,7 @@
 
 #include "apiserver/encoded_json.h"
 #include "apiserver/resources.h"
-#include "unit/store/store_fixture.h"
+#include "verb_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
@@ -21,13 +21,7 @@ Reply listParsed(const VerbContext& ctx, const VerbRequest& req) {
 }
 
 // A store with the bootstrap namespaces, and requests built the way the router builds them.
-struct Fixture {
-  testing::StoreFixture storeFixture;
-  store::Store& store = storeFixture.open();
-  const api::ResourceRegistry& registry = api::ResourceRegistry::builtin();
-  VerbContext ctx{store, registry};
-
-  Fixture() { REQUIRE(bootstrapNamespaces(store, registry).isOk()); }
+struct Fixture : VerbFixture {
 
   VerbRequest request(const char* group, const char* resource, std::string ns = "",
                       std::string name = "", nlohmann::json body = nullptr,
