@@ -51,6 +51,15 @@ json leaseSpec(Client& c) {
   return (*lease)["spec"];
 }
 
+// The test's Lease, held as `spec` says, before any candidate starts.
+void createLease(Client& c, json spec) {
+  json lease = {{"apiVersion", "coordination.k8s.io/v1"},
+                {"kind", "Lease"},
+                {"metadata", {{"name", "test-controller"}, {"namespace", "kube-system"}}},
+                {"spec", std::move(spec)}};
+  REQUIRE(c.create(kLeases, "kube-system", lease).ok());
+}
+
 }  // namespace
 
 TEST_CASE("one of two candidates leads, and the other takes over when it stops",
@@ -91,15 +100,10 @@ TEST_CASE("a Lease whose holder stopped renewing is taken after its duration",
           "[leader-election]") {
   LocalServer server;
   auto client = server.client("in-process");
-  json lease = {{"apiVersion", "coordination.k8s.io/v1"},
-                {"kind", "Lease"},
-                {"metadata", {{"name", "test-controller"}, {"namespace", "kube-system"}}},
-                {"spec",
-                 {{"holderIdentity", "gone"},
-                  {"leaseDurationSeconds", 2},
-                  {"renewTime", "2026-01-01T00:00:00.000000Z"},
-                  {"leaseTransitions", 3}}}};
-  REQUIRE(client->create(kLeases, "kube-system", lease).ok());
+  createLease(*client, {{"holderIdentity", "gone"},
+                        {"leaseDurationSeconds", 2},
+                        {"renewTime", "2026-01-01T00:00:00.000000Z"},
+                        {"leaseTransitions", 3}});
   auto start = std::chrono::steady_clock::now();
   Candidate c(*client, "c");
   c.elector.start();
@@ -119,11 +123,7 @@ TEST_CASE("a restarted candidate with the same identity takes its Lease back at 
           "[leader-election]") {
   LocalServer server;
   auto client = server.client("in-process");
-  json lease = {{"apiVersion", "coordination.k8s.io/v1"},
-                {"kind", "Lease"},
-                {"metadata", {{"name", "test-controller"}, {"namespace", "kube-system"}}},
-                {"spec", {{"holderIdentity", "same"}, {"leaseDurationSeconds", 60}}}};
-  REQUIRE(client->create(kLeases, "kube-system", lease).ok());
+  createLease(*client, {{"holderIdentity", "same"}, {"leaseDurationSeconds", 60}});
   Candidate again(*client, "same");
   again.elector.start();
   REQUIRE(eventually([&] { return again.elector.isLeader(); }, 1s));
