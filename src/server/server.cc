@@ -362,36 +362,26 @@ class ControlPlane {
           c, *informers_, controllers::DisruptionController::Options{});
     }
     informers_->start();
-    forEachController([](auto& controller) { controller.start(); });
+    forEachController([](auto& controller) { controller->start(); });
   }
 
   // The controllers' workers first, then the informers (no handler runs after that), then the
   // controllers themselves.
   void stopControllers() {
-    forEachController([](auto& controller) { controller.stop(); });
+    forEachController([](auto& controller) { controller->stop(); });
     if (informers_) {
       informers_->stop();
     }
-    disruption_.reset();
-    podGc_.reset();
-    resourceQuotas_.reset();
-    batch_.reset();
-    daemonSets_.reset();
-    workloads_.reset();
-    garbageCollector_.reset();
-    nodeLifecycle_.reset();
-    endpoints_.reset();
-    serviceAccounts_.reset();
-    namespaces_.reset();
+    forEachController([](auto& controller) { controller.reset(); });
     informers_.reset();
   }
 
-  // Calls `fn` on every controller that is built.
+  // Calls `fn` with the pointer of every controller that is built.
   template <typename Fn>
   void forEachController(Fn fn) {
     auto call = [&](auto& controller) {
       if (controller) {
-        fn(*controller);
+        fn(controller);
       }
     };
     call(namespaces_);
