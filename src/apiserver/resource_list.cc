@@ -1,11 +1,10 @@
 #include <charconv>
-#include <set>
 
 #include "apiserver/encoded_json.h"
-#include "apiserver/json_text.h"
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_selector.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/selected_members.h"
 #include "apiserver/served_object.h"
 #include "apiserver/table_response.h"
 #include "store/continue_token.h"
@@ -195,42 +194,6 @@ nlohmann::json listMetadata(const ListEnd& end) {
   return meta;
 }
 
-// The top-level members selectors can look at: metadata (labels, name, namespace) and the
-// first segment of every field the resource can be selected by.
-std::set<std::string, std::less<>> selectedMembers(const api::ResourceInfo& info) {
-  std::set<std::string, std::less<>> keys = {"metadata"};
-  for (std::string_view field : selectableFields(info)) {
-    keys.emplace(field.substr(0, field.find('.')));
-  }
-  return keys;
-}
-
-// What the selectors need of a stored object: only the members in `keys` are parsed, the rest
-// is skipped. Falls back to parsing everything when the text is not in the compact form.
-Result<nlohmann::json> selectorView(const store::KeyValue& kv,
-                                    const std::set<std::string, std::less<>>& keys) {
-  nlohmann::json view = nlohmann::json::object();
-  bool parsed = forEachMember(kv.value, [&](std::string_view key, std::string_view value) {
-    if (keys.find(key) == keys.end()) {
-      return true;
-    }
-    auto member = nlohmann::json::parse(value, nullptr, false);
-    if (member.is_discarded()) {
-      return false;
-    }
-    view.emplace(std::string(key), std::move(member));
-    return true;
-  });
-  if (parsed) {
-    return view;
-  }
-  auto obj = parseObject(kv.value);
-  if (!obj.ok() || !obj->is_object()) {
-    return internalError("stored object " + kv.key + " is damaged");
-  }
-  return obj;
-}
-
 // Appends text to a reply body.
 void put(std::vector<std::uint8_t>& body, std::string_view text) {
   auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
@@ -245,7 +208,7 @@ void put(std::vector<std::uint8_t>& body, std::string_view text) {
 Reply listSpliced(const VerbContext& ctx, const VerbRequest& req, const ListQuery& q) {
   const api::ResourceInfo& info = *req.target.info;
   const ServedIdentity identity = ServedIdentity::of(info);
-  const auto keys = q.filtering() ? selectedMembers(info) : std::set<std::string, std::less<>>();
+  const auto paths = q.filtering() ? selectorPaths(q.labels, q.fields) : std::vector<std::string>();
   std::vector<std::uint8_t> body;
   // Sized once for a whole page: growing a body of many MiB copies it again and again.
   // What a read writes into an object (a resourceVersion, a comma) fits in the margin.
@@ -266,7 +229,7 @@ Reply listSpliced(const VerbContext& ctx, const VerbRequest& req, const ListQuer
   bool first = true;
   auto take = [&](store::KeyValue& kv) -> Result<bool> {
     if (q.filtering()) {
-      auto view = selectorView(kv, keys);
+      auto view = selectorView(kv, paths);
       if (!view.ok()) {
         return view.status();
       }

@@ -52,6 +52,7 @@ class FieldSelector {
 
   bool empty() const { return requirements_.empty(); }
   bool matches(const nlohmann::json& object) const;
+  const std::vector<Requirement>& requirements() const { return requirements_; }
 
  private:
   std::vector<Requirement> requirements_;

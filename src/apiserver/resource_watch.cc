@@ -8,6 +8,7 @@
 
 #include "apiserver/object_meta.h"
 #include "apiserver/resource_selector.h"
+#include "apiserver/selected_members.h"
 #include "apiserver/served_object.h"
 #include "apiserver/status_response.h"
 #include "apiserver/table_response.h"
@@ -72,6 +73,7 @@ class WatchStream {
         identity_(ServedIdentity::of(info)),
         labels_(std::move(labels)),
         fields_(std::move(fields)),
+        selectorPaths_(selectorPaths(labels_, fields_)),
         bookmarks_(bookmarks),
         deadline_(deadline),
         lastSent_(Clock::now()) {}
@@ -99,6 +101,8 @@ class WatchStream {
   bool sendsAsStored() const {
     return labels_.empty() && fields_.empty() && (!renderer_ || renderer_->passthrough());
   }
+  // Events go out as stored once the selectors have decided.
+  bool selectsAsStored() const { return !renderer_ || renderer_->passthrough(); }
 
   void queue(WatchEventType type, const nlohmann::json& object) {
     if (renderer_ && !renderer_->passthrough()) {
@@ -146,7 +150,12 @@ class WatchStream {
 
  private:
   void render(const store::Event& e) {
-    if (sendsAsStored() && renderAsStored(e)) {
+    if (sendsAsStored()) {
+      auto type = visibleEventType(e.type, e.prev.has_value(), true);
+      if (!type || spliceStored(*type, e)) {
+        return;
+      }
+    } else if (selectsAsStored() && renderSelectedAsStored(e)) {
       return;
     }
     std::optional<nlohmann::json> now;
@@ -175,19 +184,38 @@ class WatchStream {
     queue(*type, *type == WatchEventType::kDeleted ? *before : *now);
   }
 
+  // Selectors decide on the few members they read (selected_members.h) and the event goes
+  // out spliced, as for a watch without them. False, with nothing queued, for text that
+  // takes neither.
+  bool renderSelectedAsStored(const store::Event& e) {
+    bool nowMatched = false, prevMatched = false;
+    if (e.type != store::EventType::kDeleted) {
+      auto view = selectedMembers(e.kv.value, selectorPaths_);
+      if (!view) {
+        return false;
+      }
+      nowMatched = selects(*view);
+    }
+    if (e.prev) {
+      auto view = selectedMembers(e.prev->value, selectorPaths_);
+      if (!view) {
+        return false;
+      }
+      prevMatched = selects(*view);
+    }
+    auto type = visibleEventType(e.type, prevMatched, nowMatched);
+    return !type || spliceStored(*type, e);
+  }
+
   // The event line with the stored text spliced in, unparsed (served_object.h): most watches
   // (informers) select nothing, and parsing each event for each of them is what watching
   // would otherwise cost. False, with nothing queued, for text the splice does not take.
-  bool renderAsStored(const store::Event& e) {
-    auto type = visibleEventType(e.type, e.prev.has_value(), true);
-    if (!type) {
-      return true;
-    }
+  bool spliceStored(WatchEventType type, const store::Event& e) {
     // A deletion shows the last state, stamped with the revision that removed it.
-    const store::KeyValue& kv = *type == WatchEventType::kDeleted ? *e.prev : e.kv;
+    const store::KeyValue& kv = type == WatchEventType::kDeleted ? *e.prev : e.kv;
     const size_t mark = pending_.size();
     pending_ += "{\"type\":\"";
-    pending_ += watchEventTypeName(*type);
+    pending_ += watchEventTypeName(type);
     pending_ += "\",\"object\":";
     if (!appendServedObject(pending_, kv.value, identity_, e.kv.modRevision)) {
       pending_.resize(mark);
@@ -227,6 +255,7 @@ class WatchStream {
   const ServedIdentity identity_;
   const LabelSelector labels_;
   const FieldSelector fields_;
+  const std::vector<std::string> selectorPaths_;
   const bool bookmarks_;
   const Clock::time_point deadline_;
   Clock::time_point lastSent_;

@@ -8,15 +8,14 @@
 #include <vector>
 
 #include "apiserver/object_meta.h"
+#include "unit/apiserver/builtin_resource.h"
 
 using namespace tug;
 using namespace tug::apiserver;
 
 namespace {
 const api::ResourceInfo& info(const char* group, const char* resource) {
-  const api::ResourceInfo* r = api::ResourceRegistry::builtin().find(group, "v1", resource);
-  REQUIRE(r != nullptr);
-  return *r;
+  return builtinResource(group, "v1", resource);
 }
 }  // namespace
 
@@ -115,7 +114,7 @@ TEST_CASE("create fills server-managed metadata and requires a name", "[object_m
 }
 
 TEST_CASE("update keeps server metadata, bumps generation only for spec changes", "[object_meta]") {
-  const auto& deploy = *api::ResourceRegistry::builtin().find("apps", "v1", "deployments");
+  const auto& deploy = builtinResource("apps", "v1", "deployments");
   nlohmann::json current = {
       {"metadata", {{"name", "d"}, {"uid", "u1"}, {"creationTimestamp", "t0"}, {"generation", 3}}},
       {"spec", {{"replicas", 1}}},

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/apiserver/builtin_resource.h"
+
 using namespace tug;
 using namespace tug::apiserver;
 
@@ -37,8 +39,7 @@ TEST_CASE("watch event lines are one JSON object and a newline", "[watch]") {
 }
 
 TEST_CASE("bookmarks carry only kind, apiVersion and resourceVersion", "[watch]") {
-  const api::ResourceInfo* info = api::ResourceRegistry::builtin().find("apps", "v1", "deployments");
-  REQUIRE(info != nullptr);
+  const api::ResourceInfo* info = &builtinResource("apps", "v1", "deployments");
   CHECK(bookmarkObject(*info, 42, false) ==
         nlohmann::json{{"kind", "Deployment"},
                        {"apiVersion", "apps/v1"},

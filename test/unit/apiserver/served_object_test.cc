@@ -8,18 +8,13 @@
 
 #include "apiserver/json_text.h"
 #include "apiserver/object_meta.h"
+#include "unit/apiserver/builtin_resource.h"
 
 using namespace tug;
 using namespace tug::apiserver;
 using nlohmann::json;
 
 namespace {
-
-const api::ResourceInfo& resource(const char* group, const char* version, const char* name) {
-  const api::ResourceInfo* info = api::ResourceRegistry::builtin().find(group, version, name);
-  REQUIRE(info != nullptr);
-  return *info;
-}
 
 // What the decoding path serves for the stored text.
 std::string decoded(std::string_view text, const api::ResourceInfo& info, store::Revision rev) {
@@ -78,7 +73,7 @@ json pod(bool labels) {
 }  // namespace
 
 TEST_CASE("a stored object is served as the decoder prints it", "[served]") {
-  const auto& pods = resource("", "v1", "pods");
+  const auto& pods = builtinResource("", "v1", "pods");
   SECTION("with labels") {
     std::string text = pod(true).dump();
     CHECK(spliced(text, pods, 12345) == decoded(text, pods, 12345));
@@ -105,14 +100,14 @@ TEST_CASE("a stored object is served as the decoder prints it", "[served]") {
     }
   }
   SECTION("members sorting before apiVersion and between it and kind") {
-    const auto& roles = resource("rbac.authorization.k8s.io", "v1", "clusterroles");
+    const auto& roles = builtinResource("rbac.authorization.k8s.io", "v1", "clusterroles");
     json role = {{"aggregationRule", {{"clusterRoleSelectors", json::array()}}},
                  {"apiVersion", "rbac.authorization.k8s.io/v1"},
                  {"kind", "ClusterRole"},
                  {"metadata", {{"name", "view"}}},
                  {"rules", json::array()}};
     CHECK(spliced(role.dump(), roles, 9) == decoded(role.dump(), roles, 9));
-    const auto& cms = resource("", "v1", "configmaps");
+    const auto& cms = builtinResource("", "v1", "configmaps");
     json cm = {{"binaryData", {{"b", "AAE="}}},
                {"data", {{"k", "v"}}},
                {"immutable", true},
@@ -122,7 +117,7 @@ TEST_CASE("a stored object is served as the decoder prints it", "[served]") {
 }
 
 TEST_CASE("the served identity and resourceVersion replace stored ones", "[served]") {
-  const auto& deployments = resource("apps", "v1", "deployments");
+  const auto& deployments = builtinResource("apps", "v1", "deployments");
   json d = {{"apiVersion", "extensions/v1beta1"},
             {"kind", "Something"},
             {"metadata", {{"name", "d"}, {"resourceVersion", "1"}, {"uid", "u"}}}};
@@ -136,7 +131,7 @@ TEST_CASE("the served identity and resourceVersion replace stored ones", "[serve
 }
 
 TEST_CASE("stored text in another shape is left to the decoder", "[served]") {
-  const auto& pods = resource("", "v1", "pods");
+  const auto& pods = builtinResource("", "v1", "pods");
   for (const char* text : {
            "",                                        // nothing
            "[]",                                      // not an object
@@ -163,7 +158,7 @@ TEST_CASE("stored text in another shape is left to the decoder", "[served]") {
 }
 
 TEST_CASE("values are copied through strings that look like structure", "[served]") {
-  const auto& pods = resource("", "v1", "pods");
+  const auto& pods = builtinResource("", "v1", "pods");
   json p = {{"metadata",
              {{"annotations",
                {{"last-applied", R"({"kind":"Pod","metadata":{"resourceVersion":"1"}})"},
@@ -178,7 +173,7 @@ TEST_CASE("values are copied through strings that look like structure", "[served
 }
 
 TEST_CASE("random objects splice as they decode", "[served]") {
-  const auto& cms = resource("", "v1", "configmaps");
+  const auto& cms = builtinResource("", "v1", "configmaps");
   std::mt19937 random(7);
   auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
   // Keys that straddle the ones the splice writes.

@@ -2,6 +2,7 @@
 
 #include "api/resource_registry.h"
 #include "apiserver/table_response.h"
+#include "unit/apiserver/builtin_resource.h"
 
 using namespace tug::apiserver;
 using nlohmann::json;
@@ -14,8 +15,7 @@ const char* kKubectl =
 
 VerbRequest request(const char* resource, std::string name, std::string accept,
                     QueryParams params = {}) {
-  const auto* info = tug::api::ResourceRegistry::builtin().find("", "v1", resource);
-  REQUIRE(info != nullptr);
+  const auto* info = &builtinResource("", "v1", resource);
   VerbRequest req{ResourceTarget{info, "default", std::move(name), ""}, std::move(params), ""};
   req.accept = std::move(accept);
   return req;
