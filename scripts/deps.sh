@@ -16,6 +16,7 @@ PACKAGES="
   openssl
   libyaml-cpp-dev
   nlohmann-json3-dev
+  libjemalloc-dev
   catch2
   python3
   python3-kubernetes
