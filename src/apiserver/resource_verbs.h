@@ -25,6 +25,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 class ServiceAllocation;
 class RequesterAdmission;
 class NamespaceStates;
+class WatchedKeys;
 
 // What the DefaultTolerationSeconds admission gives every new pod: how long it stays bound
 // to a node that is not ready or unreachable before it is evicted.
@@ -46,6 +47,9 @@ struct VerbContext {
   const RequesterAdmission* admission = nullptr;
   // Which namespaces exist and which are being deleted; nullptr: the store is read each time.
   const NamespaceStates* namespaces = nullptr;
+  // The ResourceQuotas' keys ("<namespace>/<name>"), for the quota check every write makes;
+  // nullptr: the store is read each time.
+  const WatchedKeys* quotas = nullptr;
 };
 
 struct VerbRequest {

@@ -16,6 +16,7 @@
 #include "apiserver/service_allocation.h"
 #include "apiserver/status_response.h"
 #include "apiserver/table_response.h"
+#include "apiserver/watched_keys.h"
 
 namespace tug::apiserver {
 namespace {
@@ -208,16 +209,32 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
   return creator != nullptr ? (*creator)(ctx, write) : d.run(ctx, write);
 }
 
+// What admission reads of the store on every write, kept in memory from watches.
+struct WatchedState {
+  NamespaceStates namespaces;
+  WatchedKeys quotas;
+
+  WatchedState(store::Store& store, const api::ResourceRegistry& registry)
+      : namespaces(store, collectionKey(registry, "namespaces")),
+        quotas(store, collectionKey(registry, "resourcequotas"),
+               [](const store::KeyValue&) { return std::string(); }) {}
+
+  // "/registry/<resource>/": the prefix of a built-in core resource's keys.
+  static std::string collectionKey(const api::ResourceRegistry& registry, const char* resource) {
+    return api::storageKey(*registry.find("", "v1", resource), "", "");
+  }
+};
+
 Handler handler(store::Store& store, const ApiCatalog& catalog,
                 std::shared_ptr<const SubresourceCreators> creators,
                 std::shared_ptr<ServiceAllocation> services, PodDefaults podDefaults,
                 Method method, const RequesterAdmission* admission,
-                std::shared_ptr<const NamespaceStates> namespaces) {
-  return [&store, &catalog, creators, services, podDefaults, method, admission, namespaces](
+                std::shared_ptr<const WatchedState> watched) {
+  return [&store, &catalog, creators, services, podDefaults, method, admission, watched](
              const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store,       *registry, registry,  services.get(),
-                    podDefaults, admission, namespaces.get()};
+    VerbContext ctx{store,       *registry, registry,           services.get(),
+                    podDefaults, admission, &watched->namespaces, &watched->quotas};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
@@ -240,17 +257,13 @@ RouteInstaller resourcesInstaller(store::Store& store, const ApiCatalog& catalog
                                   const RequesterAdmission* admission) {
   auto shared = std::make_shared<const SubresourceCreators>(std::move(creators));
   auto services = std::make_shared<ServiceAllocation>(store, ranges);
-  const api::ResourceInfo* nsInfo = catalog.snapshot()->find("", "v1", "namespaces");
-  std::string key = targetKey(ResourceTarget{nsInfo, "", "x", ""});
-  auto namespaces =
-      std::make_shared<const NamespaceStates>(store, key.substr(0, key.size() - 1));
-  return [&store, &catalog, shared, services, podDefaults, admission,
-          namespaces](Routes& routes) {
+  auto watched = std::make_shared<const WatchedState>(store, *catalog.snapshot());
+  return [&store, &catalog, shared, services, podDefaults, admission, watched](Routes& routes) {
     for (const char* pattern : {kCorePattern, kGroupPattern}) {
       for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete,
                        Method::kPatch}) {
         Handler h =
-            handler(store, catalog, shared, services, podDefaults, m, admission, namespaces);
+            handler(store, catalog, shared, services, podDefaults, m, admission, watched);
         switch (m) {
           case Method::kGet: routes.get(pattern, std::move(h)); break;
           case Method::kPost: routes.post(pattern, std::move(h)); break;
