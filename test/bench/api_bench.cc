@@ -42,10 +42,13 @@ std::string configMaps(const std::string& ns) { return "/api/v1/namespaces/" + n
 // Throughput of creates through the API against the store alone, alternating, on one disk.
 void createThroughput(const TugServer& server) {
   createNamespace(server, "bench");
-  std::vector<double> api, store;
+  std::vector<double> api, store, serverCpu, clientCpu;
   size_t storedBytes = 0;
   for (int round = 0; round < kRepeats; ++round) {
-    api.push_back(apiCreatesPerSecond(server, "bench", 32, measureFor, round));
+    CreateThroughput t = apiCreatesPerSecond(server, "bench", 32, measureFor, round);
+    api.push_back(t.perSecond);
+    serverCpu.push_back(t.serverCpuUs);
+    clientCpu.push_back(t.clientCpuUs);
     if (storedBytes == 0) {  // the store's values are as large as a stored ConfigMap
       auto client = connectAdmin(server);
       std::string body;
@@ -61,6 +64,9 @@ void createThroughput(const TugServer& server) {
   report("api_create_per_s_c32", median(api), "ops/s");
   report("store_create_per_s_w32", median(store), "ops/s");
   report("api_to_store_create_ratio", median(api) / median(store), "x");
+  // Where the machine's CPU went: a client on the same machine competes with the server.
+  report("api_create_server_cpu_us", median(serverCpu), "us");
+  report("api_create_client_cpu_us", median(clientCpu), "us");
 }
 
 void pacedCreates(const TugServer& server) {

@@ -12,11 +12,19 @@ namespace tug::bench {
 
 // api_bench_writes.cc
 
-// ConfigMaps created per second by `threads` closed-loop clients (each on its own keep-alive
-// connection, connected before the clock starts) in namespace `ns` over `duration`. `round`
-// keeps names unique across calls.
-double apiCreatesPerSecond(const TugServer& server, const std::string& ns, int threads,
-                           std::chrono::milliseconds duration, int round);
+// What closed-loop creating achieved: creates per second, and the CPU time the server and the
+// clients (this process) spent on each create while the clock ran.
+struct CreateThroughput {
+  double perSecond = 0;
+  double serverCpuUs = 0;
+  double clientCpuUs = 0;
+};
+
+// ConfigMaps created by `threads` closed-loop clients (each on its own keep-alive connection,
+// connected before the clock starts) in namespace `ns` over `duration`. `round` keeps names
+// unique across calls.
+CreateThroughput apiCreatesPerSecond(const TugServer& server, const std::string& ns,
+                                     int threads, std::chrono::milliseconds duration, int round);
 
 // Creates per second of the store alone: a SqliteStore at `dbPath` with the server's default
 // options, `writers` threads creating keys with values of `valueBytes` bytes.

@@ -28,8 +28,8 @@ void warmUp(httplib::SSLClient& client, const std::string& ns) {
 
 }  // namespace
 
-double apiCreatesPerSecond(const TugServer& server, const std::string& ns, int threads,
-                           std::chrono::milliseconds duration, int round) {
+CreateThroughput apiCreatesPerSecond(const TugServer& server, const std::string& ns,
+                                     int threads, std::chrono::milliseconds duration, int round) {
   const std::string path = configMapsPath(ns);
   std::atomic<long> done{0};
   std::atomic<bool> stop{false};
@@ -53,6 +53,7 @@ double apiCreatesPerSecond(const TugServer& server, const std::string& ns, int t
     });
   }
   connected.wait();
+  const double serverBefore = server.cpuSeconds(), clientBefore = processCpuSeconds();
   auto start = Clock::now();
   go.count_down();
   std::this_thread::sleep_for(duration);
@@ -60,7 +61,11 @@ double apiCreatesPerSecond(const TugServer& server, const std::string& ns, int t
   for (auto& t : ts) {
     t.join();
   }
-  return static_cast<double>(done.load()) / secondsSince(start);
+  const double seconds = secondsSince(start);
+  const double creates = static_cast<double>(done.load());
+  return CreateThroughput{creates / seconds,
+                          (server.cpuSeconds() - serverBefore) * 1e6 / creates,
+                          (processCpuSeconds() - clientBefore) * 1e6 / creates};
 }
 
 double storeCreatesPerSecond(const std::string& dbPath, int writers, size_t valueBytes,
