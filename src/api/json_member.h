@@ -19,6 +19,14 @@ inline const nlohmann::json& member(const nlohmann::json& obj, std::string_view 
   return it == obj.end() ? kNull : *it;
 }
 
+// obj[key] when obj is an object holding it as something other than null; otherwise an empty
+// object, so that reading on with .value(...) or .contains(...) needs no check.
+inline const nlohmann::json& memberObject(const nlohmann::json& obj, std::string_view key) {
+  static const nlohmann::json kEmptyObject = nlohmann::json::object();
+  const nlohmann::json& v = member(obj, key);
+  return v.is_null() ? kEmptyObject : v;
+}
+
 // obj[key] as a string; "" when it is absent or not a string.
 inline std::string memberString(const nlohmann::json& obj, std::string_view key) {
   const nlohmann::json& v = member(obj, key);

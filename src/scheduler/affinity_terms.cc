@@ -10,7 +10,7 @@ namespace {
 AffinityTerm termOf(const json& t, int64_t weight) {
   AffinityTerm term;
   term.labelSelector = t.contains("labelSelector") ? t["labelSelector"] : json(nullptr);
-  for (const json& ns : member(t, "namespaces")) {
+  for (const json& ns : memberObject(t, "namespaces")) {
     if (ns.is_string()) {
       term.namespaces.push_back(ns.get<std::string>());
     }
@@ -38,9 +38,10 @@ bool AffinityTerm::matches(const PodInfo& pod, const std::string& ownerNamespace
 
 std::vector<AffinityTerm> affinityTerms(const PodInfo& pod, const char* kind, bool required) {
   std::vector<AffinityTerm> out;
-  const json& section = member(member(pod.spec(), "affinity"), kind);
-  const json& list = member(section, required ? "requiredDuringSchedulingIgnoredDuringExecution"
-                                              : "preferredDuringSchedulingIgnoredDuringExecution");
+  const json& section = memberObject(memberObject(pod.spec(), "affinity"), kind);
+  const json& list =
+      memberObject(section, required ? "requiredDuringSchedulingIgnoredDuringExecution"
+                                     : "preferredDuringSchedulingIgnoredDuringExecution");
   if (!list.is_array()) {
     return out;
   }
@@ -51,7 +52,7 @@ std::vector<AffinityTerm> affinityTerms(const PodInfo& pod, const char* kind, bo
     if (required) {
       out.push_back(termOf(t, 0));
     } else {
-      out.push_back(termOf(member(t, "podAffinityTerm"), t.value("weight", 0)));
+      out.push_back(termOf(memberObject(t, "podAffinityTerm"), t.value("weight", 0)));
     }
   }
   return out;

@@ -6,7 +6,9 @@
 
 namespace tug::scheduler {
 
-const json& NodeInfo::labels() const { return member(member(node, "metadata"), "labels"); }
+const json& NodeInfo::labels() const {
+  return memberObject(memberObject(node, "metadata"), "labels");
+}
 
 bool NodeInfo::label(const std::string& key, std::string* value) const {
   const json& l = labels();
@@ -26,7 +28,8 @@ void NodeInfo::addPod(PodInfoPtr pod) {
 }
 
 bool NodeInfo::removePod(const std::string& key) {
-  auto it = std::find_if(pods.begin(), pods.end(), [&](const PodInfoPtr& p) { return p->key == key; });
+  auto it =
+      std::find_if(pods.begin(), pods.end(), [&](const PodInfoPtr& p) { return p->key == key; });
   if (it == pods.end()) {
     return false;
   }
@@ -46,11 +49,11 @@ bool NodeInfo::removePod(const std::string& key) {
 
 NodeInfo makeNodeInfo(json node) {
   NodeInfo n;
-  n.name = member(node, "metadata").value("name", "");
-  const json& status = member(node, "status");
-  const json* list = &member(status, "allocatable");
+  n.name = memberObject(node, "metadata").value("name", "");
+  const json& status = memberObject(node, "status");
+  const json* list = &memberObject(status, "allocatable");
   if (list->empty()) {
-    list = &member(status, "capacity");
+    list = &memberObject(status, "capacity");
   }
   n.allocatable = resourcesOf(*list);
   if (auto pods = list->find("pods"); pods != list->end()) {

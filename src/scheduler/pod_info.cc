@@ -9,12 +9,12 @@ namespace {
 
 // Requests of one container; limits stand in for missing requests, as defaulting sets them.
 Resources containerRequests(const json& container, bool nonZero) {
-  const json& resources = member(container, "resources");
-  json requests = member(resources, "requests");
+  const json& resources = memberObject(container, "resources");
+  json requests = memberObject(resources, "requests");
   if (!requests.is_object()) {
     requests = json::object();
   }
-  const json& limits = member(resources, "limits");
+  const json& limits = memberObject(resources, "limits");
   if (limits.is_object()) {
     for (auto& [k, v] : limits.items()) {
       if (!requests.contains(k)) {
@@ -35,15 +35,6 @@ Resources containerRequests(const json& container, bool nonZero) {
 }
 
 }  // namespace
-
-const json& member(const json& obj, const char* name) {
-  static const json kEmptyObject = json::object();
-  if (!obj.is_object()) {
-    return kEmptyObject;
-  }
-  auto it = obj.find(name);
-  return it == obj.end() || it->is_null() ? kEmptyObject : *it;
-}
 
 void Resources::add(const Resources& o) {
   milliCpu += o.milliCpu;
@@ -115,9 +106,9 @@ Resources resourcesOf(const json& list) {
 }
 
 Resources podRequests(const json& pod, bool nonZero) {
-  const json& spec = member(pod, "spec");
+  const json& spec = memberObject(pod, "spec");
   Resources total;
-  const json& containers = member(spec, "containers");
+  const json& containers = memberObject(spec, "containers");
   if (containers.is_array()) {
     for (const json& c : containers) {
       total.add(containerRequests(c, nonZero));
@@ -126,7 +117,7 @@ Resources podRequests(const json& pod, bool nonZero) {
   // Sidecars (restartable init containers) run beside everything started after them; a plain
   // init container runs alone with the sidecars started before it.
   Resources sidecars, initPeak;
-  const json& inits = member(spec, "initContainers");
+  const json& inits = memberObject(spec, "initContainers");
   if (inits.is_array()) {
     for (const json& c : inits) {
       Resources r = containerRequests(c, nonZero);
@@ -141,7 +132,7 @@ Resources podRequests(const json& pod, bool nonZero) {
     }
   }
   total.takeMax(initPeak);
-  total.add(resourcesOf(member(spec, "overhead")));
+  total.add(resourcesOf(memberObject(spec, "overhead")));
   return total;
 }
 
@@ -152,12 +143,12 @@ bool HostPort::conflicts(const HostPort& o) const {
 
 std::vector<HostPort> hostPorts(const json& pod) {
   std::vector<HostPort> out;
-  const json& containers = member(member(pod, "spec"), "containers");
+  const json& containers = memberObject(memberObject(pod, "spec"), "containers");
   if (!containers.is_array()) {
     return out;
   }
   for (const json& c : containers) {
-    const json& ports = member(c, "ports");
+    const json& ports = memberObject(c, "ports");
     if (!ports.is_array()) {
       continue;
     }
@@ -173,18 +164,20 @@ std::vector<HostPort> hostPorts(const json& pod) {
   return out;
 }
 
-const json& PodInfo::labels() const { return member(member(pod, "metadata"), "labels"); }
+const json& PodInfo::labels() const {
+  return memberObject(memberObject(pod, "metadata"), "labels");
+}
 
-const json& PodInfo::spec() const { return member(pod, "spec"); }
+const json& PodInfo::spec() const { return memberObject(pod, "spec"); }
 
 PodInfoPtr makePodInfo(json pod) {
   auto info = std::make_shared<PodInfo>();
-  const json& meta = member(pod, "metadata");
+  const json& meta = memberObject(pod, "metadata");
   info->ns = meta.value("namespace", "");
   info->name = meta.value("name", "");
   info->uid = meta.value("uid", "");
   info->key = info->ns + "/" + info->name;
-  const json& spec = member(pod, "spec");
+  const json& spec = memberObject(pod, "spec");
   info->nodeName = spec.value("nodeName", "");
   info->requests = podRequests(pod);
   info->nonZeroRequests = podRequests(pod, true);
@@ -192,11 +185,11 @@ PodInfoPtr makePodInfo(json pod) {
   if (auto p = spec.find("priority"); p != spec.end() && p->is_number_integer()) {
     info->priority = p->get<int32_t>();
   }
-  const json& affinity = member(spec, "affinity");
-  const json& anti = member(affinity, "podAntiAffinity");
+  const json& affinity = memberObject(spec, "affinity");
+  const json& anti = memberObject(affinity, "podAntiAffinity");
   info->hasRequiredAntiAffinity =
-      member(anti, "requiredDuringSchedulingIgnoredDuringExecution").is_array();
-  info->hasAffinity = !member(affinity, "podAffinity").empty() || !anti.empty();
+      memberObject(anti, "requiredDuringSchedulingIgnoredDuringExecution").is_array();
+  info->hasAffinity = !memberObject(affinity, "podAffinity").empty() || !anti.empty();
   info->pod = std::move(pod);
   return info;
 }

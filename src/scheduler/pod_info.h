@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_member.h"
+
 // What the scheduler reads from a pod, computed once when the pod is seen: its requests as
 // upstream computes them, its host ports, its priority.
 namespace tug::scheduler {
@@ -30,7 +32,7 @@ struct Resources {
 };
 
 // obj[name] when obj is an object that has it (and it is not null); an empty object otherwise.
-const json& member(const json& obj, const char* name);
+using api::memberObject;
 
 // A resource list ({"cpu": "500m", "memory": "1Gi"}). Quantities that do not parse count as
 // zero (validation refuses them before they are stored).
@@ -47,7 +49,7 @@ constexpr int64_t kDefaultMemoryRequest = 200 * 1024 * 1024;
 Resources podRequests(const json& pod, bool nonZero = false);
 
 struct HostPort {
-  std::string ip;  // "0.0.0.0" when unset
+  std::string ip;        // "0.0.0.0" when unset
   std::string protocol;  // TCP when unset
   int port = 0;
   // The same port of one protocol, on the same address or either on all addresses.

@@ -43,8 +43,9 @@ std::optional<Candidate> victimsOn(Profile& profile, const PodInfo& pod, const S
     return std::nullopt;
   }
   // Spare the most important pods first: give each back while the pod still fits.
-  std::stable_sort(potential.begin(), potential.end(),
-                   [](const PodInfoPtr& a, const PodInfoPtr& b) { return a->priority > b->priority; });
+  std::stable_sort(
+      potential.begin(), potential.end(),
+      [](const PodInfoPtr& a, const PodInfoPtr& b) { return a->priority > b->priority; });
   Candidate c{original.name, {}};
   for (const PodInfoPtr& p : potential) {
     auto trial = std::make_shared<NodeInfo>(*reduced);
@@ -68,10 +69,10 @@ int32_t highestPriority(const Candidate& c) {
 
 }  // namespace
 
-PreemptionResult evaluatePreemption(Profile& profile, const PodInfo& pod,
-                                    const Snapshot& snapshot, const NodeStatuses& failures) {
+PreemptionResult evaluatePreemption(Profile& profile, const PodInfo& pod, const Snapshot& snapshot,
+                                    const NodeStatuses& failures) {
   PreemptionResult result;
-  if (member(pod.spec(), "preemptionPolicy") == "Never") {
+  if (memberObject(pod.spec(), "preemptionPolicy") == "Never") {
     result.message = "preemption: not eligible due to preemptionPolicy=Never.";
     return result;
   }

@@ -16,13 +16,13 @@ client::Resource podsResource() { return client::Resource{"", "v1", "pods", true
 client::Resource nodesResource() { return client::Resource{"", "v1", "nodes", false}; }
 
 bool isTerminating(const json& pod) {
-  return member(pod, "metadata").contains("deletionTimestamp");
+  return memberObject(pod, "metadata").contains("deletionTimestamp");
 }
 
-std::string nodeNameOf(const json& pod) { return member(pod, "spec").value("nodeName", ""); }
+std::string nodeNameOf(const json& pod) { return memberObject(pod, "spec").value("nodeName", ""); }
 
 std::string keyOf(const json& obj) {
-  const json& meta = member(obj, "metadata");
+  const json& meta = memberObject(obj, "metadata");
   return meta.value("namespace", "") + "/" + meta.value("name", "");
 }
 
@@ -30,7 +30,7 @@ json podReference(const PodInfo& pod) { return client::objectReference(pod.pod, 
 
 // The pod's PodScheduled condition, or null.
 json scheduledCondition(const json& pod) {
-  const json& conditions = member(member(pod, "status"), "conditions");
+  const json& conditions = memberObject(memberObject(pod, "status"), "conditions");
   if (conditions.is_array()) {
     for (const json& c : conditions) {
       if (c.is_object() && c.value("type", "") == "PodScheduled") {
@@ -49,21 +49,21 @@ Scheduler::Scheduler(client::Client& client, SchedulerOptions options)
       pods_(client, podsResource(), "",
             client::ListOptions{.fieldSelector = "status.phase!=Succeeded,status.phase!=Failed"}),
       nodes_(client, nodesResource()),
-      priorityClasses_(client, client::Resource{"scheduling.k8s.io", "v1", "priorityclasses", false}),
+      priorityClasses_(client,
+                       client::Resource{"scheduling.k8s.io", "v1", "priorityclasses", false}),
       events_(client, client::EventSource{options_.schedulerName, ""}),
       queue_(options_.queue),
       profile_(Profile::makeDefault()),
       rng_(options_.seed != 0 ? options_.seed : static_cast<unsigned>(std::random_device{}())) {
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& p) { onPodAdd(p); },
-      [this](const json& old, const json& now) { onPodUpdate(old, now); },
-      [this](const json& p) { onPodDelete(p); }});
+  pods_.addHandlers(
+      client::EventHandlers{[this](const json& p) { onPodAdd(p); },
+                            [this](const json& old, const json& now) { onPodUpdate(old, now); },
+                            [this](const json& p) { onPodDelete(p); }});
   pods_.setTransform(client::stripManagedFields);
   nodes_.setTransform(client::stripManagedFields);
-  nodes_.addHandlers(client::EventHandlers{
-      [this](const json& n) { onNodeChange(n); },
-      [this](const json&, const json& n) { onNodeChange(n); },
-      [this](const json& n) { onNodeDelete(n); }});
+  nodes_.addHandlers(client::EventHandlers{[this](const json& n) { onNodeChange(n); },
+                                           [this](const json&, const json& n) { onNodeChange(n); },
+                                           [this](const json& n) { onNodeDelete(n); }});
 }
 
 Scheduler::~Scheduler() { stop(); }
@@ -106,12 +106,12 @@ bool Scheduler::waitForSync(std::chrono::milliseconds timeout) {
 }
 
 bool Scheduler::isResponsibleFor(const json& pod) const {
-  std::string name = member(pod, "spec").value("schedulerName", "");
+  std::string name = memberObject(pod, "spec").value("schedulerName", "");
   return name.empty() || name == options_.schedulerName;
 }
 
 PodInfoPtr Scheduler::podInfo(const json& pod) const {
-  if (member(pod, "spec").contains("priority")) {
+  if (memberObject(pod, "spec").contains("priority")) {
     return makePodInfo(pod);
   }
   int32_t priority = podPriority(pod, priorityClasses_.list());
@@ -146,8 +146,9 @@ void Scheduler::onPodUpdate(const json& old, const json& now) {
     return;
   }
   // Our own status writes change nothing that scheduling reads.
-  if (member(old, "spec") == member(now, "spec") &&
-      member(member(old, "metadata"), "labels") == member(member(now, "metadata"), "labels")) {
+  if (memberObject(old, "spec") == memberObject(now, "spec") &&
+      memberObject(memberObject(old, "metadata"), "labels") ==
+          memberObject(memberObject(now, "metadata"), "labels")) {
     return;
   }
   queue_.add(podInfo(now));
@@ -168,7 +169,7 @@ void Scheduler::onNodeChange(const json& node) {
 }
 
 void Scheduler::onNodeDelete(const json& node) {
-  cache_.removeNode(member(node, "metadata").value("name", ""));
+  cache_.removeNode(memberObject(node, "metadata").value("name", ""));
 }
 
 void Scheduler::run() {
@@ -232,20 +233,20 @@ void Scheduler::markUnschedulable(const PodInfoPtr& pod, const std::string& reas
   json current = scheduledCondition(pod->pod);
   bool same = current.is_object() && current.value("status", "") == "False" &&
               current.value("reason", "") == reason && current.value("message", "") == message;
-  std::string nominated = member(pod->pod, "status").value("nominatedNodeName", "");
+  std::string nominated = memberObject(pod->pod, "status").value("nominatedNodeName", "");
   if (same && nominated == nominatedNode) {
     return;  // nothing to say that the pod does not say already
   }
-  json condition = {{"type", "PodScheduled"},
-                    {"status", "False"},
-                    {"lastProbeTime", nullptr},
-                    {"lastTransitionTime",
-                     current.is_object() && current.value("status", "") == "False" &&
-                             current.contains("lastTransitionTime")
-                         ? current["lastTransitionTime"]
-                         : json(nowRfc3339())},
-                    {"reason", reason},
-                    {"message", message}};
+  json condition = {
+      {"type", "PodScheduled"},
+      {"status", "False"},
+      {"lastProbeTime", nullptr},
+      {"lastTransitionTime", current.is_object() && current.value("status", "") == "False" &&
+                                     current.contains("lastTransitionTime")
+                                 ? current["lastTransitionTime"]
+                                 : json(nowRfc3339())},
+      {"reason", reason},
+      {"message", message}};
   json patch = {{"status", {{"conditions", json::array({condition})}}}};
   if (!nominatedNode.empty() || !nominated.empty()) {
     patch["status"]["nominatedNodeName"] =
@@ -254,8 +255,7 @@ void Scheduler::markUnschedulable(const PodInfoPtr& pod, const std::string& reas
   auto r = client_.patch(podsResource(), pod->ns, pod->name, client::PatchType::kStrategicMerge,
                          patch.dump(), "status");
   if (!r.ok() && r.status().code() != Code::kNotFound) {
-    TUG_LOG(kWarn, kLog) << "updating the status of " << pod->key << ": "
-                            << r.status().toString();
+    TUG_LOG(kWarn, kLog) << "updating the status of " << pod->key << ": " << r.status().toString();
   }
 }
 
@@ -279,8 +279,7 @@ void Scheduler::bind(const PodInfoPtr& pod, const std::string& node) {
     queue_.done(pod->key);
     return;
   }
-  TUG_LOG(kWarn, kLog) << "binding " << pod->key << " to " << node << ": "
-                          << r.status().toString();
+  TUG_LOG(kWarn, kLog) << "binding " << pod->key << " to " << node << ": " << r.status().toString();
   events_.record(podReference(*pod), "Warning", "FailedScheduling",
                  "Binding rejected: " + r.status().message(), "Scheduling");
   queue_.requeueAfterError(pod);

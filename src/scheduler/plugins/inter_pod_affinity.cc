@@ -11,7 +11,7 @@ namespace {
 constexpr int64_t kHardPodAffinityWeight = 1;
 
 bool isTerminating(const PodInfo& p) {
-  return member(p.pod, "metadata").contains("deletionTimestamp");
+  return memberObject(p.pod, "metadata").contains("deletionTimestamp");
 }
 
 }  // namespace
@@ -51,8 +51,9 @@ void InterPodAffinityPlugin::preFilter(const PodInfo& pod, const Snapshot& snaps
         continue;
       }
       bool matchesAll = !affinity_.empty() &&
-                        std::all_of(affinity_.begin(), affinity_.end(),
-                                    [&](const AffinityTerm& t) { return t.matches(*existing, pod.ns); });
+                        std::all_of(affinity_.begin(), affinity_.end(), [&](const AffinityTerm& t) {
+                          return t.matches(*existing, pod.ns);
+                        });
       if (matchesAll) {
         anyPodMatchesAffinity_ = true;
         for (size_t i = 0; i < affinity_.size(); ++i) {

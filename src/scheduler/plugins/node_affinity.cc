@@ -12,15 +12,16 @@ FilterStatus NodeAffinityPlugin::filter(const PodInfo& pod, const NodeInfo& node
 }
 
 int64_t NodeAffinityPlugin::score(const PodInfo& pod, const NodeInfo& node) const {
-  const json& preferred = member(member(member(pod.spec(), "affinity"), "nodeAffinity"),
-                                 "preferredDuringSchedulingIgnoredDuringExecution");
+  const json& preferred =
+      memberObject(memberObject(memberObject(pod.spec(), "affinity"), "nodeAffinity"),
+                   "preferredDuringSchedulingIgnoredDuringExecution");
   int64_t total = 0;
   if (!preferred.is_array()) {
     return 0;
   }
   for (const json& p : preferred) {
     int64_t weight = p.is_object() ? p.value("weight", 0) : 0;
-    if (weight != 0 && nodeSelectorTermMatches(member(p, "preference"), node)) {
+    if (weight != 0 && nodeSelectorTermMatches(memberObject(p, "preference"), node)) {
       total += weight;
     }
   }

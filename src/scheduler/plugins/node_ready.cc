@@ -6,7 +6,7 @@ namespace tug::scheduler {
 namespace {
 
 bool isReady(const json& node) {
-  const json& conditions = member(member(node, "status"), "conditions");
+  const json& conditions = memberObject(memberObject(node, "status"), "conditions");
   if (!conditions.is_array()) {
     return false;
   }
@@ -25,7 +25,7 @@ FilterStatus NodeReadyPlugin::filter(const PodInfo& pod, const NodeInfo& node) c
     return FilterStatus::success();
   }
   static const json kTaint = {{"key", "node.kubernetes.io/not-ready"}, {"effect", "NoSchedule"}};
-  if (anyToleratesTaint(member(pod.spec(), "tolerations"), kTaint)) {
+  if (anyToleratesTaint(memberObject(pod.spec(), "tolerations"), kTaint)) {
     return FilterStatus::success();
   }
   return FilterStatus::unresolvable("node(s) were not ready");

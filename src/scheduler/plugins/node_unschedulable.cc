@@ -5,13 +5,13 @@
 namespace tug::scheduler {
 
 FilterStatus NodeUnschedulablePlugin::filter(const PodInfo& pod, const NodeInfo& node) const {
-  const json& spec = member(node.node, "spec");
+  const json& spec = memberObject(node.node, "spec");
   if (!spec.value("unschedulable", false)) {
     return FilterStatus::success();
   }
   static const json kTaint = {{"key", "node.kubernetes.io/unschedulable"},
                               {"effect", "NoSchedule"}};
-  if (anyToleratesTaint(member(pod.spec(), "tolerations"), kTaint)) {
+  if (anyToleratesTaint(memberObject(pod.spec(), "tolerations"), kTaint)) {
     return FilterStatus::success();
   }
   return FilterStatus::unresolvable("node(s) were unschedulable");

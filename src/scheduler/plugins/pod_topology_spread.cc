@@ -35,7 +35,7 @@ void countDomains(std::vector<Constraint>& constraints, const PodInfo& pod,
       node->label(c.topologyKey, &value);
       int64_t& count = c.counts[value];
       for (const PodInfoPtr& p : node->pods) {
-        if (p->ns == pod.ns && !member(p->pod, "metadata").contains("deletionTimestamp") &&
+        if (p->ns == pod.ns && !memberObject(p->pod, "metadata").contains("deletionTimestamp") &&
             labelSelectorMatches(c.selector, p->labels())) {
           ++count;
         }
@@ -48,7 +48,7 @@ void countDomains(std::vector<Constraint>& constraints, const PodInfo& pod,
 
 std::vector<Constraint> spreadConstraints(const PodInfo& pod, const char* when) {
   std::vector<Constraint> out;
-  const json& list = member(pod.spec(), "topologySpreadConstraints");
+  const json& list = memberObject(pod.spec(), "topologySpreadConstraints");
   if (!list.is_array()) {
     return out;
   }
@@ -65,7 +65,7 @@ std::vector<Constraint> spreadConstraints(const PodInfo& pod, const char* when) 
     }
     c.honorNodeAffinity = item.value("nodeAffinityPolicy", "Honor") != "Ignore";
     // matchLabelKeys: the pod's own values of those labels narrow the selector.
-    const json& keys = member(item, "matchLabelKeys");
+    const json& keys = memberObject(item, "matchLabelKeys");
     if (keys.is_array() && c.selector.is_object()) {
       for (const json& k : keys) {
         auto v = pod.labels().find(k.get<std::string>());

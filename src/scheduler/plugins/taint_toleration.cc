@@ -5,7 +5,9 @@
 namespace tug::scheduler {
 namespace {
 
-const json& taintsOf(const NodeInfo& node) { return member(member(node.node, "spec"), "taints"); }
+const json& taintsOf(const NodeInfo& node) {
+  return memberObject(memberObject(node.node, "spec"), "taints");
+}
 
 }  // namespace
 
@@ -14,16 +16,15 @@ FilterStatus TaintTolerationPlugin::filter(const PodInfo& pod, const NodeInfo& n
   if (!taints.is_array()) {
     return FilterStatus::success();
   }
-  const json& tolerations = member(pod.spec(), "tolerations");
+  const json& tolerations = memberObject(pod.spec(), "tolerations");
   for (const json& taint : taints) {
     std::string effect = taint.value("effect", "");
     if (effect != "NoSchedule" && effect != "NoExecute") {
       continue;
     }
     if (!anyToleratesTaint(tolerations, taint)) {
-      return FilterStatus::unresolvable("node(s) had untolerated taint {" +
-                                        taint.value("key", "") + ": " +
-                                        taint.value("value", "") + "}");
+      return FilterStatus::unresolvable("node(s) had untolerated taint {" + taint.value("key", "") +
+                                        ": " + taint.value("value", "") + "}");
     }
   }
   return FilterStatus::success();
@@ -36,7 +37,7 @@ int64_t TaintTolerationPlugin::score(const PodInfo& pod, const NodeInfo& node) c
   }
   // Only tolerations that can apply to PreferNoSchedule count.
   json tolerations = json::array();
-  for (const json& t : member(pod.spec(), "tolerations")) {
+  for (const json& t : memberObject(pod.spec(), "tolerations")) {
     std::string effect = t.is_object() ? t.value("effect", "") : "";
     if (effect.empty() || effect == "PreferNoSchedule") {
       tolerations.push_back(t);
