@@ -1,12 +1,10 @@
 #include "apiserver/discovery_routes.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "apiserver/media_range.h"
 #include "apiserver/openapi_documents.h"
 #include "apiserver/response.h"
 #include "apiserver/status_response.h"
@@ -15,71 +13,6 @@ namespace tug::apiserver {
 namespace {
 
 using nlohmann::json;
-
-struct MediaRange {
-  std::string type;                           // "application/json", lower case
-  std::map<std::string, std::string> params;  // without q
-  double q = 1.0;
-};
-
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) {
-      return out;
-    }
-    start = end + 1;
-  }
-}
-
-MediaRange parseRange(std::string_view clause) {
-  auto parts = split(clause, ';');
-  MediaRange m;
-  m.type = lower(trim(parts[0]));
-  for (size_t i = 1; i < parts.size(); ++i) {
-    std::string_view p = parts[i];
-    size_t eq = p.find('=');
-    std::string key = lower(trim(p.substr(0, eq)));
-    std::string value = eq == std::string_view::npos ? "" : trim(p.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (key == "q") {
-      m.q = std::strtod(value.c_str(), nullptr);
-    } else if (!key.empty()) {
-      m.params[key] = value;
-    }
-  }
-  return m;
-}
-
-// Accept's entries, most preferred first; ties keep the client's order.
-std::vector<MediaRange> parseAccept(std::string_view accept) {
-  std::vector<MediaRange> out;
-  for (std::string_view clause : split(accept, ',')) {
-    if (!trim(clause).empty()) {
-      out.push_back(parseRange(clause));
-    }
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const MediaRange& a, const MediaRange& b) { return a.q > b.q; });
-  return out;
-}
 
 bool asksForConversion(const MediaRange& m) {
   return m.params.count("as") || m.params.count("g") || m.params.count("v");
@@ -90,25 +23,22 @@ DiscoveryFormat formatFor(const MediaRange& m, bool aggregatedAllowed) {
   if (m.q <= 0) {
     return DiscoveryFormat::kNotAcceptable;
   }
-  bool jsonLike = m.type == "application/json" || m.type == "application/*" || m.type == "*/*";
+  bool jsonLike = (m.type == "application" && (m.subtype == "json" || m.subtype == "*")) ||
+                  (m.type == "*" && m.subtype == "*");
   if (!jsonLike) {
     return DiscoveryFormat::kNotAcceptable;
   }
   if (!asksForConversion(m)) {
     return DiscoveryFormat::kLegacyJson;
   }
-  auto param = [&](const char* k) {
-    auto it = m.params.find(k);
-    return it == m.params.end() ? std::string() : it->second;
-  };
-  if (!aggregatedAllowed || m.type != "application/json" || param("g") != "apidiscovery.k8s.io" ||
-      param("as") != "APIGroupDiscoveryList") {
+  if (!aggregatedAllowed || m.type != "application" || m.subtype != "json" ||
+      param(m, "g") != "apidiscovery.k8s.io" || param(m, "as") != "APIGroupDiscoveryList") {
     return DiscoveryFormat::kNotAcceptable;  // e.g. as=Table: not for discovery documents
   }
-  if (param("v") == "v2") {
+  if (param(m, "v") == "v2") {
     return DiscoveryFormat::kAggregatedV2;
   }
-  if (param("v") == "v2beta1") {
+  if (param(m, "v") == "v2beta1") {
     return DiscoveryFormat::kAggregatedV2Beta1;
   }
   return DiscoveryFormat::kNotAcceptable;
@@ -200,7 +130,7 @@ void serveLegacy(const httplib::Request& req, httplib::Response& res, const Resu
 }  // namespace
 
 DiscoveryFormat negotiateDiscovery(std::string_view accept, bool aggregatedAllowed) {
-  if (trim(accept).empty()) {
+  if (acceptIsEmpty(accept)) {
     return DiscoveryFormat::kLegacyJson;
   }
   for (const MediaRange& m : parseAccept(accept)) {

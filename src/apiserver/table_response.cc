@@ -1,12 +1,11 @@
 #include "apiserver/table_response.h"
 
 #include <algorithm>
-#include <cctype>
-#include <map>
 #include <vector>
 
 #include "api/crd/custom_resource.h"
 #include "api/table/custom_columns.h"
+#include "apiserver/media_range.h"
 #include "apiserver/status_response.h"
 
 namespace tug::apiserver {
@@ -14,97 +13,6 @@ namespace {
 
 using nlohmann::json;
 namespace table = api::table;
-
-struct MediaRange {
-  std::string type, subtype;                  // lower case
-  std::map<std::string, std::string> params;  // without q
-  double q = 1.0;
-  size_t order = 0;
-};
-
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) {
-      return out;
-    }
-    start = end + 1;
-  }
-}
-
-std::optional<MediaRange> parseRange(std::string_view clause, size_t order) {
-  auto parts = split(clause, ';');
-  std::string full = lower(trim(parts[0]));
-  size_t slash = full.find('/');
-  if (slash == std::string::npos) {
-    return std::nullopt;  // not a media range; ignored as Go's parser skips it
-  }
-  MediaRange m;
-  m.type = full.substr(0, slash);
-  m.subtype = full.substr(slash + 1);
-  m.order = order;
-  for (size_t i = 1; i < parts.size(); ++i) {
-    std::string_view p = parts[i];
-    size_t eq = p.find('=');
-    std::string key = lower(trim(p.substr(0, eq)));
-    std::string value = eq == std::string_view::npos ? "" : trim(p.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (key == "q") {
-      char* end = nullptr;
-      m.q = std::strtod(value.c_str(), &end);
-    } else if (!key.empty()) {
-      m.params[key] = value;
-    }
-  }
-  return m;
-}
-
-// Most preferred first: higher q, then concrete types over wildcards, then more parameters,
-// then the client's order (the rules of the Accept parser upstream uses).
-std::vector<MediaRange> parseAccept(std::string_view accept) {
-  std::vector<MediaRange> out;
-  size_t order = 0;
-  for (std::string_view clause : split(accept, ',')) {
-    if (auto m = parseRange(clause, order++)) {
-      out.push_back(std::move(*m));
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const MediaRange& a, const MediaRange& b) {
-    if (a.q != b.q) {
-      return a.q > b.q;
-    }
-    if ((a.type == "*") != (b.type == "*")) {
-      return b.type == "*";
-    }
-    if ((a.subtype == "*") != (b.subtype == "*")) {
-      return b.subtype == "*";
-    }
-    return a.params.size() > b.params.size();
-  });
-  return out;
-}
-
-std::string param(const MediaRange& m, const char* key) {
-  auto it = m.params.find(key);
-  return it == m.params.end() ? std::string() : it->second;
-}
 
 // What one entry asks for, or nullopt when we cannot answer it.
 std::optional<OutputFormat> formatFor(const MediaRange& m) {
@@ -178,7 +86,7 @@ std::variant<table::IncludeObject, Reply> includeObject(const VerbRequest& req) 
 }  // namespace
 
 std::optional<OutputFormat> negotiateOutput(std::string_view accept) {
-  if (trim(accept).empty()) {
+  if (acceptIsEmpty(accept)) {
     return OutputFormat{};
   }
   for (const MediaRange& m : parseAccept(accept)) {
