@@ -84,16 +84,15 @@ json desiredStatus(const json& crd, const api::CrdNames& names) {
   if (!status.is_object()) {
     status = json::object();
   }
-  status["acceptedNames"] = names.acceptedNames.empty()
-                                ? json{{"kind", ""}, {"plural", ""}}
-                                : names.acceptedNames;
+  status["acceptedNames"] =
+      names.acceptedNames.empty() ? json{{"kind", ""}, {"plural", ""}} : names.acceptedNames;
   setCondition(status, condition("NamesAccepted", names.accepted, names.reason, names.message));
   if (names.accepted || established(crd)) {
     setCondition(status, condition("Established", true, "InitialNamesAccepted",
                                    "the initial names have been accepted"));
   } else {
-    setCondition(status, condition("Established", false, "NotAccepted",
-                                   "not all names are accepted"));
+    setCondition(status,
+                 condition("Established", false, "NotAccepted", "not all names are accepted"));
   }
   if (terminating(crd)) {
     setCondition(status, condition("Terminating", true, "InstanceDeletionInProgress",
@@ -129,6 +128,12 @@ void logRefusal(const std::string& what, const std::string& name, const Reply& r
 namespace {
 
 // A malformed stored CRD must not take the server down with the controller's thread.
+std::string crdKeyPrefix(const ApiCatalog& catalog) {
+  const api::ResourceInfo* crds =
+      catalog.snapshot()->find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  return api::storageKey(*crds, "", "");
+}
+
 bool guardedSync(CrdController& c) {
   try {
     return c.syncOnce();
@@ -142,71 +147,26 @@ bool guardedSync(CrdController& c) {
 
 CrdController::CrdController(store::Store& store, ApiCatalog& catalog,
                              std::shared_ptr<OpenApiDocuments> docs)
-    : store_(store), catalog_(catalog), docs_(std::move(docs)) {}
+    : store_(store),
+      catalog_(catalog),
+      docs_(std::move(docs)),
+      follower_(store, crdKeyPrefix(catalog),
+                store::StoreFollower::Callbacks{
+                    [this] {
+                      pending_ = guardedSync(*this);
+                      return Status::ok();
+                    },
+                    [this](const std::vector<store::EventPtr>& events) { follow(events); }}) {}
 
 CrdController::~CrdController() { stop(); }
 
-Status CrdController::start() {
-  store::Revision from = store_.currentRevision();
-  guardedSync(*this);
-  thread_ = std::thread([this, from] { run(from); });
-  return Status::ok();
-}
+Status CrdController::start() { return follower_.start(); }
 
-void CrdController::stop() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(watchMu_);
-    if (watch_) {
-      watch_->close();
-    }
-  }
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
+void CrdController::stop() { follower_.stop(); }
 
-void CrdController::run(store::Revision from) {
-  auto snapshot = catalog_.snapshot();
-  const api::ResourceInfo* crdInfo =
-      snapshot->find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
-  const std::string prefix = api::storageKey(*crdInfo, "", "");
-  bool pending = false;
-  while (!stopping_) {
-    store::Watch* w = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(watchMu_);
-      if (!watch_) {
-        auto opened = store_.watch(prefix, from);
-        if (opened.ok()) {
-          watch_ = std::move(*opened);
-        }
-      }
-      w = watch_.get();
-    }
-    if (w == nullptr) {
-      // Compacted past us, or the store is closing: start again from what is stored now.
-      if (stopping_) {
-        break;
-      }
-      from = store_.currentRevision();
-      pending = guardedSync(*this);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
-    }
-    Result<std::vector<store::EventPtr>> events = w->next(std::chrono::seconds(1));
-    if (!events.ok()) {
-      std::lock_guard<std::mutex> lock(watchMu_);
-      watch_.reset();
-      continue;
-    }
-    if (!events->empty()) {
-      from = events->back()->kv.modRevision;
-      pending = guardedSync(*this);
-    } else if (pending) {
-      // A CRD being deleted waits for its objects (whose finalizers others remove): look again.
-      pending = guardedSync(*this);
-    }
+void CrdController::follow(const std::vector<store::EventPtr>& events) {
+  if (!events.empty() || pending_) {
+    pending_ = guardedSync(*this);
   }
 }
 
@@ -241,8 +201,9 @@ bool CrdController::cleanUp(const VerbContext& ctx, const api::ResourceInfo& crd
     }
   }
   finalizers = std::move(kept);
-  Reply r = updateResource(ctx, VerbRequest{ResourceTarget{&crdInfo, "", name, ""},
-                                            {{"fieldManager", kManager}}, body.dump()});
+  Reply r = updateResource(
+      ctx, VerbRequest{
+               ResourceTarget{&crdInfo, "", name, ""}, {{"fieldManager", kManager}}, body.dump()});
   logRefusal("finishing the deletion of", name, r);
   if (r.code == 200) {
     TUG_LOG(kInfo, kLog) << "removed CustomResourceDefinition " << name << " and its objects";

@@ -1,11 +1,8 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +10,7 @@
 #include "apiserver/openapi_documents.h"
 #include "common/status.h"
 #include "store/store.h"
+#include "store/store_follower.h"
 
 // The API server's side of CustomResourceDefinitions, as upstream's apiextensions controllers
 // do it: it follows the stored CRDs and, on every change, decides their names (NamesAccepted),
@@ -39,20 +37,18 @@ class CrdController {
   bool syncOnce();
 
  private:
-  void run(store::Revision from);
+  // Syncs after a change, or after a quiet second while a CRD waits for its objects to go.
+  void follow(const std::vector<store::EventPtr>& events);
   // Deletes the objects of a CRD being deleted and, once none is left, its cleanup finalizer
   // (which lets the CRD go). Returns whether it is done.
-  bool cleanUp(const VerbContext& ctx, const api::ResourceInfo& crdInfo,
-               const nlohmann::json& crd);
+  bool cleanUp(const VerbContext& ctx, const api::ResourceInfo& crdInfo, const nlohmann::json& crd);
 
   store::Store& store_;
   ApiCatalog& catalog_;
   std::shared_ptr<OpenApiDocuments> docs_;
   std::set<std::string> documentPaths_;  // the custom group versions' /openapi/v3 paths
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::mutex watchMu_;
-  store::WatchPtr watch_;  // under watchMu_: stop() closes it to wake the thread
+  bool pending_ = false;  // a CRD being deleted waits for its objects (on the follower's thread)
+  store::StoreFollower follower_;  // last: it stops first, while the rest is still there
 };
 
 }  // namespace tug::apiserver

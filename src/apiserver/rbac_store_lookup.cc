@@ -43,7 +43,12 @@ Result<std::vector<nlohmann::json>> readAll(store::Store& store, const char* pre
 }  // namespace
 
 RbacStoreLookup::RbacStoreLookup(store::Store& store)
-    : store_(store), snapshot_(std::make_shared<auth::RbacSnapshot>(auth::RbacObjects{})) {}
+    : store_(store),
+      snapshot_(std::make_shared<auth::RbacSnapshot>(auth::RbacObjects{})),
+      follower_(store, "/registry/",
+                store::StoreFollower::Callbacks{
+                    [this] { return reload(); },
+                    [this](const std::vector<store::EventPtr>& events) { follow(events); }}) {}
 
 RbacStoreLookup::~RbacStoreLookup() { stop(); }
 
@@ -68,67 +73,18 @@ Status RbacStoreLookup::reload() {
   return Status::ok();
 }
 
-Status RbacStoreLookup::start() {
-  store::Revision from = store_.currentRevision();
-  if (Status s = reload(); !s.isOk()) {
-    return s;
-  }
-  thread_ = std::thread([this, from] { run(from); });
-  return Status::ok();
-}
+Status RbacStoreLookup::start() { return follower_.start(); }
 
-void RbacStoreLookup::stop() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(watchMu_);
-    if (watch_) {
-      watch_->close();
-    }
-  }
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
+void RbacStoreLookup::stop() { follower_.stop(); }
 
-void RbacStoreLookup::run(store::Revision from) {
-  while (!stopping_) {
-    store::Watch* w = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(watchMu_);
-      if (!watch_) {
-        auto opened = store_.watch("/registry/", from);
-        if (opened.ok()) {
-          watch_ = std::move(*opened);
-        }
-      }
-      w = watch_.get();
-    }
-    if (w == nullptr) {
-      if (stopping_) {
-        break;
-      }
-      from = store_.currentRevision();
-      if (Status s = reload(); !s.isOk()) {
-        TUG_LOG(kWarn, kLog) << "reading roles and bindings: " << s.message();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
-    }
-    auto events = w->next(std::chrono::seconds(1));
-    if (!events.ok()) {
-      std::lock_guard<std::mutex> lock(watchMu_);
-      watch_.reset();
-      continue;
-    }
-    bool relevant = false;
-    for (const store::EventPtr& e : *events) {
-      relevant |= isRbacKey(e->kv.key);
-      from = e->kv.modRevision;
-    }
-    if (relevant) {
-      if (Status s = reload(); !s.isOk()) {
-        TUG_LOG(kWarn, kLog) << "reading roles and bindings: " << s.message();
-      }
+void RbacStoreLookup::follow(const std::vector<store::EventPtr>& events) {
+  bool relevant = false;
+  for (const store::EventPtr& e : events) {
+    relevant |= isRbacKey(e->kv.key);
+  }
+  if (relevant) {
+    if (Status s = reload(); !s.isOk()) {
+      TUG_LOG(kWarn, kLog) << "reading roles and bindings: " << s.message();
     }
   }
 }

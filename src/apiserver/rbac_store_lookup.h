@@ -1,13 +1,12 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "auth/rbac_lookup.h"
 #include "auth/rbac_snapshot.h"
 #include "store/store.h"
+#include "store/store_follower.h"
 
 // The roles and bindings authorization reads, kept in memory and current: built from the
 // store at start, rebuilt when any of them changes (a watch on /registry/). ClusterRoles with
@@ -33,15 +32,12 @@ class RbacStoreLookup : public auth::RbacLookup {
 
  private:
   std::shared_ptr<const auth::RbacSnapshot> current() const;
-  void run(store::Revision from);
+  void follow(const std::vector<store::EventPtr>& events);
 
   store::Store& store_;
   mutable std::mutex mu_;
   std::shared_ptr<const auth::RbacSnapshot> snapshot_;  // under mu_
-  std::atomic<bool> stopping_{false};
-  std::mutex watchMu_;
-  store::WatchPtr watch_;
-  std::thread thread_;
+  store::StoreFollower follower_;  // last: it stops first, while the rest is still there
 };
 
 }  // namespace tug::apiserver

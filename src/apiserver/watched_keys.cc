@@ -1,23 +1,19 @@
 #include "apiserver/watched_keys.h"
 
-#include <chrono>
-
 namespace tug::apiserver {
 
 WatchedKeys::WatchedKeys(store::Store& store, std::string prefix, Digest digest)
-    : store_(store), prefix_(std::move(prefix)), digest_(std::move(digest)) {
-  thread_ = std::thread([this] { run(); });
-}
-
-WatchedKeys::~WatchedKeys() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(watchMu_);
-    if (watch_) {
-      watch_->close();
-    }
-  }
-  thread_.join();
+    : store_(store),
+      prefix_(prefix),
+      digest_(std::move(digest)),
+      follower_(store, std::move(prefix),
+                store::StoreFollower::Callbacks{[this] { return reload(); },
+                                                [this](const std::vector<store::EventPtr>& events) {
+                                                  for (const store::EventPtr& e : events) {
+                                                    apply(*e);
+                                                  }
+                                                }}) {
+  (void)follower_.start();  // a failed first list leaves the keys unknown until a retry
 }
 
 std::optional<std::string> WatchedKeys::find(std::string_view name) const {
@@ -38,25 +34,23 @@ std::optional<bool> WatchedKeys::anyStartingWith(std::string_view start) const {
   return it != keys_.end() && std::string_view(it->first).starts_with(start);
 }
 
-store::Revision WatchedKeys::reload() {
+Status WatchedKeys::reload() {
   store::ListOptions options;
   std::map<std::string, std::string, std::less<>> fresh;
-  store::Revision revision = 0;
   do {
     auto page = store_.list(prefix_, options);
     if (!page.ok()) {
-      return 0;
+      return page.status();
     }
     for (const store::KeyValue& kv : page->items) {
       fresh[kv.key.substr(prefix_.size())] = digest_(kv);
     }
-    revision = page->revision;
     options.continueToken = page->continueToken;
   } while (!options.continueToken.empty());
   std::lock_guard<std::mutex> lock(mu_);
   keys_ = std::move(fresh);
   listed_ = true;
-  return revision;
+  return Status::ok();
 }
 
 void WatchedKeys::apply(const store::Event& e) {
@@ -70,49 +64,6 @@ void WatchedKeys::apply(const store::Event& e) {
     keys_.erase(name);
   } else {
     keys_[std::move(name)] = std::move(digest);
-  }
-}
-
-void WatchedKeys::run() {
-  store::Revision from = 0;
-  while (!stopping_) {
-    if (from == 0) {
-      from = reload();
-      if (from == 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        continue;
-      }
-    }
-    store::Watch* w = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(watchMu_);
-      if (stopping_) {
-        break;
-      }
-      auto opened = store_.watch(prefix_, from);
-      if (opened.ok()) {
-        watch_ = std::move(*opened);
-        w = watch_.get();
-      }
-    }
-    if (w == nullptr) {
-      from = 0;  // compacted or closed: list again
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
-    }
-    while (!stopping_) {
-      auto events = w->next(std::chrono::seconds(1));
-      if (!events.ok()) {
-        from = 0;
-        break;
-      }
-      for (const store::EventPtr& e : *events) {
-        apply(*e);
-        from = e->kv.modRevision;
-      }
-    }
-    std::lock_guard<std::mutex> lock(watchMu_);
-    watch_.reset();
   }
 }
 

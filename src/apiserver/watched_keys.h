@@ -1,15 +1,14 @@
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "store/store.h"
+#include "store/store_follower.h"
 
 // The keys under a store prefix, each with a short digest of its value, kept in memory from a
 // list and a watch of the prefix. Admission checks that every write makes (does the namespace
@@ -25,9 +24,6 @@ class WatchedKeys {
 
   // `prefix` ends with '/'; names below are the keys without it.
   WatchedKeys(store::Store& store, std::string prefix, Digest digest);
-  ~WatchedKeys();
-  WatchedKeys(const WatchedKeys&) = delete;
-  WatchedKeys& operator=(const WatchedKeys&) = delete;
 
   // The digest of `name`'s value; nothing when there is no such key, or none seen yet.
   std::optional<std::string> find(std::string_view name) const;
@@ -35,9 +31,8 @@ class WatchedKeys {
   std::optional<bool> anyStartingWith(std::string_view start) const;
 
  private:
-  void run();
-  // Lists every key afresh; the revision of the list, or 0 when it failed.
-  store::Revision reload();
+  // Lists every key afresh.
+  Status reload();
   void apply(const store::Event& e);
 
   store::Store& store_;
@@ -46,10 +41,7 @@ class WatchedKeys {
   mutable std::mutex mu_;
   std::map<std::string, std::string, std::less<>> keys_;  // under mu_
   bool listed_ = false;                                   // under mu_
-  std::atomic<bool> stopping_{false};
-  std::mutex watchMu_;
-  store::WatchPtr watch_;  // under watchMu_: the destructor closes it to wake the thread
-  std::thread thread_;
+  store::StoreFollower follower_;  // last: it stops first, while the rest is still there
 };
 
 }  // namespace tug::apiserver
