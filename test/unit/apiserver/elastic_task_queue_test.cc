@@ -2,27 +2,15 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "unit/eventually.h"
+
+using tug::testing::eventually;
 #include <chrono>
 #include <thread>
 
 using tug::apiserver::ElasticTaskQueue;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Polls `pred` for up to five seconds.
-template <typename Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 500; ++i) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
-}  // namespace
 
 TEST_CASE("connections that hold their thread do not starve the next one", "[threads]") {
   ElasticTaskQueue q(2, 512);

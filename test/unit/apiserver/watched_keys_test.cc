@@ -5,23 +5,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/eventually.h"
 #include "unit/store/store_fixture.h"
 
 using namespace tug;
 using namespace tug::apiserver;
+using tug::testing::eventually;
 
 namespace {
 
 const std::string kPrefix = "/registry/resourcequotas/";
-
-// Waits up to 3 s for `holds` to become true.
-template <class Check>
-bool becomes(Check holds) {
-  for (int i = 0; i < 300 && !holds(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return holds();
-}
 
 }  // namespace
 
@@ -32,7 +25,7 @@ TEST_CASE("watched keys follow the store, with a digest of each value", "[watche
   REQUIRE(store.create("/registry/resourcequotasx/a/b", "{}").ok());  // another prefix
 
   WatchedKeys keys(store, kPrefix, [](const store::KeyValue& kv) { return kv.value; });
-  CHECK(becomes([&] { return keys.anyStartingWith("shop/") == std::optional<bool>(true); }));
+  CHECK(eventually([&] { return keys.anyStartingWith("shop/") == std::optional<bool>(true); }));
   CHECK(keys.find("shop/compute") == std::optional<std::string>("{\"size\":1}"));
   CHECK(keys.anyStartingWith("shopping/") == std::optional<bool>(false));
   CHECK(keys.anyStartingWith("a/") == std::optional<bool>(false));
@@ -40,13 +33,13 @@ TEST_CASE("watched keys follow the store, with a digest of each value", "[watche
 
   auto created = store.create(kPrefix + "lab/pods", "{\"size\":2}");
   REQUIRE(created.ok());
-  CHECK(becomes([&] { return keys.anyStartingWith("lab/") == std::optional<bool>(true); }));
+  CHECK(eventually([&] { return keys.anyStartingWith("lab/") == std::optional<bool>(true); }));
   REQUIRE(store.update(kPrefix + "lab/pods", "{\"size\":3}", created->modRevision).ok());
-  CHECK(
-      becomes([&] { return keys.find("lab/pods") == std::optional<std::string>("{\"size\":3}"); }));
+  CHECK(eventually(
+      [&] { return keys.find("lab/pods") == std::optional<std::string>("{\"size\":3}"); }));
   auto current = store.get(kPrefix + "lab/pods");
   REQUIRE(current.ok());
   REQUIRE(store.remove(kPrefix + "lab/pods", current->modRevision).ok());
-  CHECK(becomes([&] { return keys.anyStartingWith("lab/") == std::optional<bool>(false); }));
+  CHECK(eventually([&] { return keys.anyStartingWith("lab/") == std::optional<bool>(false); }));
   CHECK(keys.anyStartingWith("shop/") == std::optional<bool>(true));
 }

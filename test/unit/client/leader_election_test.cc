@@ -6,11 +6,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/eventually.h"
+
 #include "local_server.h"
 
 using namespace std::chrono_literals;
 using namespace tug;
 using namespace tug::client;
+using tug::testing::eventually;
 
 namespace {
 
@@ -31,19 +34,9 @@ struct Candidate {
   std::atomic<int> started{0}, stopped{0};
   LeaderElector elector;
   Candidate(Client& c, const std::string& identity)
-      : elector(c, quick(identity), [this] { started++; }, [this] { stopped++; }) {}
+      : elector(
+            c, quick(identity), [this] { started++; }, [this] { stopped++; }) {}
 };
-
-bool eventually(const std::function<bool()>& check, std::chrono::milliseconds within = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) {
-      return true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return check();
-}
 
 json leaseSpec(Client& c) {
   auto lease = c.get(kLeases, "kube-system", "test-controller");

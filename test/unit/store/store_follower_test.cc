@@ -7,22 +7,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/eventually.h"
 #include "unit/store/store_fixture.h"
 
 using namespace tug;
 using namespace tug::store;
-
-namespace {
-
-template <class Check>
-bool becomes(Check holds) {
-  for (int i = 0; i < 300 && !holds(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return holds();
-}
-
-}  // namespace
+using tug::testing::eventually;
 
 TEST_CASE("a follower reads the state, then follows the writes under its prefix", "[follower]") {
   testing::StoreFixture fixture;
@@ -63,7 +53,7 @@ TEST_CASE("a follower reads the state, then follows the writes under its prefix"
     std::lock_guard<std::mutex> lock(mu);
     return seen.count(key) == 1;
   };
-  CHECK(becomes([&] { return has("/registry/things/b"); }));
+  CHECK(eventually([&] { return has("/registry/things/b"); }));
   CHECK_FALSE(has("/registry/other/c"));
 
   follower.stop();
@@ -83,7 +73,7 @@ TEST_CASE("a follower whose first read fails tries again on its thread", "[follo
           [&] { return ++attempts < 3 ? Status(Code::kUnavailable, "busy") : Status::ok(); },
           [](const std::vector<EventPtr>&) {}});
   CHECK(follower.start().code() == Code::kUnavailable);
-  CHECK(becomes([&] { return attempts.load() == 3; }));
+  CHECK(eventually([&] { return attempts.load() == 3; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(attempts == 3);  // read once it succeeded, not again
 }
