@@ -47,7 +47,8 @@ void TrackedScratchDir::trackDirPath() { trackDir(dir_.path()); }
 TrackedScratchDir::~TrackedScratchDir() { untrackDir(dir_.path()); }
 
 TugServer::TugServer(std::vector<std::string> extraArgs)
-    : extraArgs_(std::move(extraArgs)), dataDir_(dir_.file("data")),
+    : extraArgs_(std::move(extraArgs)),
+      dataDir_(dir_.file("data")),
       logPath_(dir_.file("server.log")) {
   std::ofstream(dir_.file("config.yaml")).flush();  // empty: nothing from /etc/tug leaks in
   auto start = Clock::now();
@@ -57,7 +58,6 @@ TugServer::TugServer(std::vector<std::string> extraArgs)
 }
 
 void TugServer::spawn() {
-  // Everything the child needs is built before fork(): after it only async-signal-safe calls.
   std::vector<std::string> args = {tugBinary(),
                                    "server",
                                    "-d",
@@ -71,31 +71,53 @@ void TugServer::spawn() {
                                    "--write-kubeconfig",
                                    dir_.file("kubeconfig.yaml")};
   args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
+  int logFd = open(logPath_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  require(logFd >= 0, "cannot create " + logPath_);
+  int nullFd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  require(nullFd >= 0, "cannot open /dev/null");
+  pid_ = spawnChild(std::move(args), nullFd, logFd);
+  close(logFd);
+  close(nullFd);
+}
+
+pid_t spawnChild(std::vector<std::string> args, int stdoutFd, int stderrFd) {
+  // Everything the child needs is built before fork(): after it only async-signal-safe calls.
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());
   }
   argv.push_back(nullptr);
-  int logFd = open(logPath_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  require(logFd >= 0, "cannot create " + logPath_);
-  int nullFd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  require(nullFd >= 0, "cannot open /dev/null");
-  pid_ = fork();
-  require(pid_ >= 0, "fork failed");
-  if (pid_ == 0) {
-    // The server must not outlive the benchmark even if the benchmark is killed outright.
+  pid_t pid = fork();
+  require(pid >= 0, "fork failed");
+  if (pid == 0) {
+    // The child must not outlive the benchmark even if the benchmark is killed outright.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     sigset_t none;
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);  // the benchmark blocks SIGTERM; tug must not
-    dup2(nullFd, STDOUT_FILENO);
-    dup2(logFd, STDERR_FILENO);
+    sigprocmask(SIG_SETMASK, &none, nullptr);  // the benchmark blocks SIGTERM; the child must not
+    dup2(stdoutFd, STDOUT_FILENO);
+    dup2(stderrFd, STDERR_FILENO);
     execv(argv[0], argv.data());
     _exit(127);
   }
-  close(logFd);
-  close(nullFd);
-  trackServer(pid_);
+  trackServer(pid);
+  return pid;
+}
+
+void stopChild(pid_t pid, const std::string& name) {
+  kill(pid, SIGTERM);
+  auto deadline = Clock::now() + kStopTimeout;
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      std::fprintf(stderr, "api_bench: %s ignored SIGTERM for 5 s; killing it\n", name.c_str());
+      kill(pid, SIGKILL);
+      waitpid(pid, &wstatus, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  untrackServer(pid);
 }
 
 void TugServer::waitUntilStarted() {
@@ -120,22 +142,9 @@ void TugServer::waitUntilStarted() {
 }
 
 TugServer::~TugServer() {
-  if (pid_ <= 0) {
-    return;
+  if (pid_ > 0) {
+    stopChild(pid_, "tug server");
   }
-  kill(pid_, SIGTERM);
-  auto deadline = Clock::now() + kStopTimeout;
-  int wstatus = 0;
-  while (waitpid(pid_, &wstatus, WNOHANG) == 0) {
-    if (Clock::now() > deadline) {
-      std::fprintf(stderr, "api_bench: tug server ignored SIGTERM for 5 s; killing it\n");
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &wstatus, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  untrackServer(pid_);
 }
 
 std::string TugServer::tlsFile(const std::string& name) const {

@@ -22,6 +22,12 @@ class TrackedScratchDir {
   ScratchDir dir_;
 };
 
+// Starts `args` (the program's path first) with its stdout and stderr on the descriptors given,
+// tracked for cleanup (api_bench_cleanup.h); the child dies with the benchmark.
+pid_t spawnChild(std::vector<std::string> args, int stdoutFd, int stderrFd);
+// SIGTERM, then SIGKILL after a few seconds; waits for the child and untracks it.
+void stopChild(pid_t pid, const std::string& name);
+
 // A real `tug server` (the binary named by $TUG_BIN) with its data dir, config file and log in a
 // scratch directory of its own, serving HTTPS on 127.0.0.1 and a free port. The constructor
 // returns once the server has logged that it started; the destructor stops it (SIGTERM, then

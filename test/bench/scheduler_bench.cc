@@ -1,6 +1,8 @@
-// The scheduler's throughput: a real `tug server` holds 100 cordoned nodes and 3000 pending
-// pods that its own scheduler (in the server's process) has found no room for. The nodes are
-// then uncordoned and the scheduler places every pod, binding each through the API. Prints
+// The scheduler's throughput: a real `tug server` with 100 hollow nodes (test/tools/hollow_nodes:
+// fake kubelets that keep their Leases fresh and turn bound pods Running and Ready), and 3000
+// pending pods that its own scheduler (in the server's process) has found no room for: their
+// nodeSelector names a label no node has yet. The nodes are then labelled and the scheduler
+// places every pod, binding each through the API while the hollow kubelets start them. Prints
 // "BENCH scheduler_pods_per_s <value> pods/s": pods bound per second, from the first uncordon
 // until the last bind is seen on a watch; and "BENCH scheduler_cycles_per_s": the scheduling
 // cycles alone, in this process, without the API writes that bound the first figure; and
@@ -17,6 +19,7 @@
 #include "bench/api_bench_cleanup.h"
 #include "bench/api_bench_server.h"
 #include "bench/bench_util.h"
+#include "bench/hollow_fleet.h"
 #include "client/https_client.h"
 #include "client/informer.h"
 #include "scheduler/cache.h"
@@ -34,32 +37,13 @@ const client::Resource kNodesResource{"", "v1", "nodes", false};
 const client::Resource kPodsResource{"", "v1", "pods", true};
 
 client::Endpoint adminEndpoint(const TugServer& server) {
-  return client::Endpoint{"127.0.0.1", server.port(), server.tlsFile("server-ca.crt"),
-                          server.tlsFile("client-admin.crt"), server.tlsFile("client-admin.key"),
-                          "", "scheduler-bench"};
-}
-
-// Cordoned: the scheduler finds no room until they are uncordoned.
-void createNodes(client::Client& c) {
-  const client::Resource& nodes = kNodesResource;
-  for (int i = 0; i < kNodes; ++i) {
-    std::string name = "node-" + std::to_string(i);
-    client::json node = {{"apiVersion", "v1"},
-                         {"kind", "Node"},
-                         {"metadata",
-                          {{"name", name},
-                           {"labels", {{"kubernetes.io/hostname", name},
-                                       {"topology.kubernetes.io/zone", "z" + std::to_string(i % 3)}}}}},
-                         {"spec", {{"unschedulable", true}}}};
-    require(c.create(nodes, "", node).ok(), "creating " + name);
-    client::json status = {
-        {"status",
-         {{"allocatable", {{"cpu", "32"}, {"memory", "64Gi"}, {"pods", "110"}}},
-          {"capacity", {{"cpu", "32"}, {"memory", "64Gi"}, {"pods", "110"}}},
-          {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
-    require(c.patch(nodes, "", name, client::PatchType::kMerge, status.dump(), "status").ok(),
-            "writing the status of " + name);
-  }
+  return client::Endpoint{"127.0.0.1",
+                          server.port(),
+                          server.tlsFile("server-ca.crt"),
+                          server.tlsFile("client-admin.crt"),
+                          server.tlsFile("client-admin.key"),
+                          "",
+                          "scheduler-bench"};
 }
 
 void createPods(const client::Endpoint& endpoint) {
@@ -75,7 +59,8 @@ void createPods(const client::Endpoint& endpoint) {
             {"kind", "Pod"},
             {"metadata", {{"name", "pod-" + std::to_string(i)}, {"labels", {{"app", "bench"}}}}},
             {"spec",
-             {{"containers",
+             {{"nodeSelector", {{"bench.tug.dev/open", "true"}}},
+              {"containers",
                {{{"name", "c"},
                  {"image", "registry.k8s.io/pause:3.9"},
                  {"resources", {{"requests", {{"cpu", "100m"}, {"memory", "128Mi"}}}}}}}}}}};
@@ -110,8 +95,8 @@ void checkPlacement(const client::Endpoint& endpoint) {
     most = std::max(most, count);
   }
   require(most <= 110, "a node got more pods than it allows");
-  std::fprintf(stderr, "placed %zu pods on %zu nodes, at most %d on one\n", pods,
-               perNode.size(), most);
+  std::fprintf(stderr, "placed %zu pods on %zu nodes, at most %d on one\n", pods, perNode.size(),
+               most);
 }
 
 // The scheduling cycles alone, in process: the same nodes and pods, each pod placed by the
@@ -122,8 +107,9 @@ double cyclesPerSecond() {
     std::string name = "node-" + std::to_string(i);
     cache.setNode({{"metadata",
                     {{"name", name},
-                     {"labels", {{"kubernetes.io/hostname", name},
-                                 {"topology.kubernetes.io/zone", "z" + std::to_string(i % 3)}}}}},
+                     {"labels",
+                      {{"kubernetes.io/hostname", name},
+                       {"topology.kubernetes.io/zone", "z" + std::to_string(i % 3)}}}}},
                    {"status",
                     {{"allocatable", {{"cpu", "32"}, {"memory", "64Gi"}, {"pods", "110"}}},
                      {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}});
@@ -133,8 +119,10 @@ double cyclesPerSecond() {
   auto start = Clock::now();
   for (int i = 0; i < kPods; ++i) {
     client::json pod = {
-        {"metadata", {{"name", "pod-" + std::to_string(i)}, {"namespace", "default"},
-                      {"labels", {{"app", "bench"}}}}},
+        {"metadata",
+         {{"name", "pod-" + std::to_string(i)},
+          {"namespace", "default"},
+          {"labels", {{"app", "bench"}}}}},
         {"spec",
          {{"containers",
            {{{"name", "c"},
@@ -201,7 +189,10 @@ class BoundPods {
   std::set<std::string> bound_;
 };
 
-void uncordonAll(const client::Endpoint& endpoint) {
+// Gives every node the label the pods select (a label, not a cordon: uncordoning leaves the
+// unschedulable taint until node lifecycle removes it), from kCreators clients.
+void openNodes(const client::Endpoint& endpoint) {
+  const std::string patch = R"({"metadata":{"labels":{"bench.tug.dev/open":"true"}}})";
   std::atomic<int> next{0};
   std::vector<std::thread> workers;
   for (int t = 0; t < kCreators; ++t) {
@@ -209,9 +200,9 @@ void uncordonAll(const client::Endpoint& endpoint) {
       client::HttpsClient c(endpoint);
       for (int i = next++; i < kNodes; i = next++) {
         require(c.patch(kNodesResource, "", "node-" + std::to_string(i), client::PatchType::kMerge,
-                        R"({"spec":{"unschedulable":null}})")
+                        patch)
                     .ok(),
-                "uncordoning a node");
+                "labelling a node");
       }
     });
   }
@@ -224,14 +215,14 @@ void uncordonAll(const client::Endpoint& endpoint) {
 
 int main() {
   cleanUpOnSignals();
-  // The nodes have no kubelet to renew their Leases: node lifecycle would taint them.
-  TugServer server({"--controllers", "*,-nodelifecycle"});
+  TugServer server;
   client::Endpoint endpoint = adminEndpoint(server);
   client::HttpsClient admin(endpoint);
   auto started = Clock::now();
-  createNodes(admin);
+  HollowFleet fleet(server, {"--nodes", std::to_string(kNodes), "--prefix", "node-", "--cpu", "32",
+                             "--memory", "64Gi", "--max-pods", "110"});
   createPods(endpoint);
-  std::fprintf(stderr, "created %d cordoned nodes and %d pods in %.1fs\n", kNodes, kPods,
+  std::fprintf(stderr, "started %d hollow nodes and created %d pods in %.1fs\n", kNodes, kPods,
                secondsSince(started));
   waitUntilAllTried(admin);
   // Past the first retry backoff (1 s): every pod waits only for a change in the cluster.
@@ -243,7 +234,7 @@ int main() {
   require(bound.count() == 0, "a pod was bound to a cordoned node");
   auto start = Clock::now();
   double cpuBefore = server.cpuSeconds();
-  uncordonAll(endpoint);
+  openNodes(endpoint);
   while (bound.count() < static_cast<size_t>(kPods)) {
     require(secondsSince(start) < 300, "the pods were not all bound within 5 minutes");
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
