@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "common/split.h"
+
 namespace tug::apiserver {
 namespace {
 
@@ -20,21 +22,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) {
-      return out;
-    }
-    start = end + 1;
-  }
-}
-
 std::optional<MediaRange> parseRange(std::string_view clause, size_t order) {
-  auto parts = split(clause, ';');
+  auto parts = splitOn(clause, ';');
   std::string full = lower(trim(parts[0]));
   size_t slash = full.find('/');
   if (slash == std::string::npos) {
@@ -67,7 +56,7 @@ std::optional<MediaRange> parseRange(std::string_view clause, size_t order) {
 std::vector<MediaRange> parseAccept(std::string_view accept) {
   std::vector<MediaRange> out;
   size_t order = 0;
-  for (std::string_view clause : split(accept, ',')) {
+  for (std::string_view clause : splitOn(accept, ',')) {
     if (auto m = parseRange(clause, order++)) {
       out.push_back(std::move(*m));
     }

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <vector>
 
+#include "common/split.h"
+
 namespace tug::cron {
 namespace {
 
@@ -18,19 +20,6 @@ const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
 const char* const kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 const Bounds kMinutes{0, 59, nullptr}, kHours{0, 23, nullptr}, kDom{1, 31, nullptr},
     kMonthBounds{1, 12, kMonths}, kDow{0, 6, kDays};
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t end = s.find(sep, start);
-    parts.emplace_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) {
-      return parts;
-    }
-    start = end + 1;
-  }
-}
 
 Result<unsigned> parseNumber(const std::string& text, const std::string& expr) {
   if (!text.empty() && text[0] == '-') {
@@ -65,8 +54,8 @@ Result<unsigned> parseValue(const std::string& text, const Bounds& b, const std:
 }
 
 Result<uint64_t> parseRange(const std::string& expr, const Bounds& b) {
-  const std::vector<std::string> rangeAndStep = split(expr, '/');
-  const std::vector<std::string> lowAndHigh = split(rangeAndStep[0], '-');
+  const std::vector<std::string> rangeAndStep = splitOn<std::string>(expr, '/');
+  const std::vector<std::string> lowAndHigh = splitOn<std::string>(rangeAndStep[0], '-');
   const bool single = lowAndHigh.size() == 1;
   unsigned start, end, step = 1;
   uint64_t extra = 0;
@@ -129,7 +118,7 @@ Result<uint64_t> parseRange(const std::string& expr, const Bounds& b) {
 
 Result<uint64_t> parseField(const std::string& field, const Bounds& b) {
   uint64_t bits = 0;
-  for (const std::string& expr : split(field, ',')) {
+  for (const std::string& expr : splitOn<std::string>(field, ',')) {
     auto r = parseRange(expr, b);
     if (!r.ok()) {
       return r.status();
