@@ -1,5 +1,7 @@
 #include "client/informer.h"
 
+#include <utility>
+
 #include "client/work_queue.h"
 #include "common/log.h"
 
@@ -36,7 +38,48 @@ Informer::Informer(Client& client, Resource resource, std::string ns, ListOption
 
 Informer::~Informer() { stop(); }
 
-void Informer::addHandlers(EventHandlers handlers) { handlers_.push_back(std::move(handlers)); }
+HandlerRegistration::HandlerRegistration(HandlerRegistration&& other) noexcept
+    : informer_(std::exchange(other.informer_, nullptr)), id_(other.id_) {}
+
+HandlerRegistration& HandlerRegistration::operator=(HandlerRegistration&& other) noexcept {
+  if (this != &other) {
+    reset();
+    informer_ = std::exchange(other.informer_, nullptr);
+    id_ = other.id_;
+  }
+  return *this;
+}
+
+void HandlerRegistration::reset() {
+  if (informer_ != nullptr) {
+    std::exchange(informer_, nullptr)->removeHandlers(id_);
+  }
+}
+
+HandlerRegistration Informer::addHandlers(EventHandlers handlers) {
+  std::lock_guard<std::mutex> deliver(deliverMu_);
+  std::vector<std::shared_ptr<const json>> cached;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cached.reserve(objects_.size());
+    for (const auto& [key, obj] : objects_) {
+      cached.push_back(obj);
+    }
+  }
+  if (handlers.onAdd) {
+    for (const auto& obj : cached) {
+      handlers.onAdd(*obj);
+    }
+  }
+  const uint64_t id = nextHandlerId_++;
+  handlers_.emplace_back(id, std::move(handlers));
+  return HandlerRegistration(this, id);
+}
+
+void Informer::removeHandlers(uint64_t id) {
+  std::lock_guard<std::mutex> deliver(deliverMu_);
+  std::erase_if(handlers_, [&](const auto& h) { return h.first == id; });
+}
 
 void Informer::setTransform(std::function<json(json&&)> transform) {
   transform_ = std::move(transform);
@@ -151,6 +194,7 @@ bool Informer::relist() {
     options.continueToken = page->continueToken;
   } while (!options.continueToken.empty() && !stopping_);
 
+  std::lock_guard<std::mutex> deliver(deliverMu_);
   std::map<std::string, std::shared_ptr<const json>> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -224,6 +268,7 @@ void Informer::apply(WatchEvent e) {
   }
   auto now = std::make_shared<const json>(std::move(e.object));
   std::shared_ptr<const json> old;
+  std::lock_guard<std::mutex> deliver(deliverMu_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = objects_.find(key); it != objects_.end()) {
@@ -246,7 +291,7 @@ void Informer::apply(WatchEvent e) {
 }
 
 void Informer::notifyAdd(const json& obj) {
-  for (const auto& h : handlers_) {
+  for (const auto& [id, h] : handlers_) {
     if (h.onAdd) {
       h.onAdd(obj);
     }
@@ -254,7 +299,7 @@ void Informer::notifyAdd(const json& obj) {
 }
 
 void Informer::notifyUpdate(const json& old, const json& now) {
-  for (const auto& h : handlers_) {
+  for (const auto& [id, h] : handlers_) {
     if (h.onUpdate) {
       h.onUpdate(old, now);
     }
@@ -262,7 +307,7 @@ void Informer::notifyUpdate(const json& old, const json& now) {
 }
 
 void Informer::notifyDelete(const json& obj) {
-  for (const auto& h : handlers_) {
+  for (const auto& [id, h] : handlers_) {
     if (h.onDelete) {
       h.onDelete(obj);
     }

@@ -26,14 +26,52 @@ struct EventHandlers {
   std::function<void(const json& last)> onDelete;
 };
 
+class Informer;
+
+// Keeps a component's handlers on an informer; they run no more once it is destroyed (or
+// reset), so a component that goes before a shared informer takes its handlers with it.
+// Declare it after everything the handlers use, so that it goes first.
+class HandlerRegistration {
+ public:
+  HandlerRegistration() = default;
+  HandlerRegistration(Informer* informer, uint64_t id) : informer_(informer), id_(id) {}
+  HandlerRegistration(HandlerRegistration&& other) noexcept;
+  HandlerRegistration& operator=(HandlerRegistration&& other) noexcept;
+  HandlerRegistration(const HandlerRegistration&) = delete;
+  HandlerRegistration& operator=(const HandlerRegistration&) = delete;
+  ~HandlerRegistration() { reset(); }
+
+  // Removes the handlers; waits for a call of theirs that is under way.
+  void reset();
+
+ private:
+  Informer* informer_ = nullptr;
+  uint64_t id_ = 0;
+};
+
+// The registrations of one component, removed together.
+class HandlerRegistrations {
+ public:
+  HandlerRegistrations& operator+=(HandlerRegistration r) {
+    all_.push_back(std::move(r));
+    return *this;
+  }
+  void reset() { all_.clear(); }
+
+ private:
+  std::vector<HandlerRegistration> all_;
+};
+
 class Informer {
  public:
   // `ns` empty: every namespace. `selectors` may carry a label and a field selector.
   Informer(Client& client, Resource resource, std::string ns = "", ListOptions selectors = {});
   ~Informer();
 
-  // Call before start(). Handlers run on the informer's thread, one event at a time.
-  void addHandlers(EventHandlers handlers);
+  // Handlers run on the informer's thread, one event at a time. Added to an informer that has
+  // started, they first get an add for every cached object (client-go replays its cache
+  // the same way), on the caller's thread, with no event lost or told twice in between.
+  [[nodiscard]] HandlerRegistration addHandlers(EventHandlers handlers);
   // Call before start(). Every object is passed through `transform` before it is cached or
   // handed to the handlers (client-go's SetTransform): a cache that needs only some fields,
   // such as the metadata, keeps only those. Objects that transform to equal values count as
@@ -56,6 +94,9 @@ class Informer {
   std::string resourceVersion() const;
 
  private:
+  friend class HandlerRegistration;
+  void removeHandlers(uint64_t id);
+
   void run();
   // Lists and replaces the cache; false when the list failed.
   bool relist();
@@ -70,8 +111,13 @@ class Informer {
   const Resource resource_;
   const std::string ns_;
   const ListOptions selectors_;
-  std::vector<EventHandlers> handlers_;
   std::function<json(json&&)> transform_;
+
+  // Held while the cache changes and its handlers hear of it, and while handlers are added
+  // or removed: a handler sees each change exactly once, after its replay. Taken before mu_.
+  std::mutex deliverMu_;
+  std::vector<std::pair<uint64_t, EventHandlers>> handlers_;  // under deliverMu_
+  uint64_t nextHandlerId_ = 1;
 
   mutable std::mutex mu_;
   std::condition_variable synced_;

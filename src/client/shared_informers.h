@@ -9,11 +9,12 @@
 #include "client/client.h"
 #include "client/informer.h"
 
-// One informer per resource for every controller that reads it: client-go's
-// SharedInformerFactory. Each controller asks for the informers it reads and registers its
-// handlers while it is built; the owner starts them all once every controller is built, so
-// each handler sees every object from the first list. One watch and one cache of pods serve
-// the workload, DaemonSet, Job, endpoints and node lifecycle controllers, instead of one each.
+// One informer per resource for every component that reads it: client-go's
+// SharedInformerFactory. One watch and one cache of pods serve the scheduler and the workload,
+// DaemonSet, Job, endpoints and node lifecycle controllers, instead of one each. The informers
+// outlive the components: a component keeps the registrations of its handlers and takes them
+// away when it goes (when it loses its Lease, say), and one that comes later hears of every
+// cached object first.
 namespace tug::client {
 
 class SharedInformers {
@@ -23,14 +24,13 @@ class SharedInformers {
 
   // The informer of every object of `resource` in every namespace, without selectors and without
   // metadata.managedFields (a write that sends none keeps the stored ones); made on
-  // the first ask. Ask, and add handlers, before start(): an informer asked for later is
-  // started at once, and its first objects may have passed before its handlers are added.
+  // the first ask, and started then if start() was called.
   Informer& get(const Resource& resource);
 
-  // Starts every informer asked for so far. Once only.
+  // Starts every informer asked for so far, and from now on each one when it is first asked
+  // for. Once only.
   void start();
-  // Stops them all at once (stopInformers). Handlers run no more once it returns, so the
-  // controllers that registered them may go after.
+  // Stops them all at once (stopInformers). Handlers run no more once it returns.
   void stop();
 
  private:

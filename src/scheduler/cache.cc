@@ -16,11 +16,7 @@ NodeInfo& Cache::mutableNode(const std::string& name) {
 
 void Cache::setNode(json node) {
   std::lock_guard lock(mu_);
-  NodeInfo fresh = makeNodeInfo(std::move(node));
-  NodeInfo& n = mutableNode(fresh.name);
-  n.node = std::move(fresh.node);
-  n.allocatable = fresh.allocatable;
-  n.allowedPods = fresh.allowedPods;
+  mutableNode(memberObject(node, "metadata").value("name", "")).setNode(std::move(node));
 }
 
 void Cache::removeNode(const std::string& name) {

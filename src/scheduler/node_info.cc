@@ -47,20 +47,45 @@ bool NodeInfo::removePod(const std::string& key) {
   return true;
 }
 
-NodeInfo makeNodeInfo(json node) {
-  NodeInfo n;
-  n.name = memberObject(node, "metadata").value("name", "");
-  const json& status = memberObject(node, "status");
+namespace {
+
+bool readyConditionTrue(const json& node) {
+  const json& conditions = memberObject(memberObject(node, "status"), "conditions");
+  if (!conditions.is_array()) {
+    return false;
+  }
+  for (const json& c : conditions) {
+    if (c.is_object() && c.value("type", "") == "Ready") {
+      return c.value("status", "") == "True";
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void NodeInfo::setNode(json fresh) {
+  name = memberObject(fresh, "metadata").value("name", "");
+  const json& status = memberObject(fresh, "status");
   const json* list = &memberObject(status, "allocatable");
   if (list->empty()) {
     list = &memberObject(status, "capacity");
   }
-  n.allocatable = resourcesOf(*list);
+  allocatable = resourcesOf(*list);
+  allowedPods = 0;
   if (auto pods = list->find("pods"); pods != list->end()) {
     auto q = api::quantityFromJson(*pods);
-    n.allowedPods = q.ok() ? q->value() : 0;
+    allowedPods = q.ok() ? q->value() : 0;
   }
-  n.node = std::move(node);
+  ready = readyConditionTrue(fresh);
+  const json& unschedulableField = memberObject(memberObject(fresh, "spec"), "unschedulable");
+  unschedulable = unschedulableField.is_boolean() && unschedulableField.get<bool>();
+  node = std::move(fresh);
+}
+
+NodeInfo makeNodeInfo(json node) {
+  NodeInfo n;
+  n.setNode(std::move(node));
   return n;
 }
 

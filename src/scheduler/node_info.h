@@ -11,14 +11,21 @@
 namespace tug::scheduler {
 
 struct NodeInfo {
+  // The node's own data and what the filters read of it, worked out once per node change
+  // rather than in every cycle for every node.
   json node;
   std::string name;
   Resources allocatable;
   int64_t allowedPods = 0;
+  bool ready = false;          // its Ready condition is True
+  bool unschedulable = false;  // spec.unschedulable (cordoned)
   std::vector<PodInfoPtr> pods;
   Resources requested;         // sum of the pods' requests
   Resources nonZeroRequested;  // the same with upstream's defaults for unset cpu and memory
   std::vector<HostPort> usedPorts;
+
+  // Replaces the node's own data; the pods stay.
+  void setNode(json node);
 
   const json& labels() const;
   // The label's value; false when the node has no such label.

@@ -15,6 +15,13 @@ constexpr const char* kLog = "scheduler";
 client::Resource podsResource() { return client::Resource{"", "v1", "pods", true}; }
 client::Resource nodesResource() { return client::Resource{"", "v1", "nodes", false}; }
 
+// Finished pods hold nothing on their node and are never scheduled again.
+bool isFinished(const json& pod) {
+  const json& phase = memberObject(memberObject(pod, "status"), "phase");
+  return phase.is_string() && (phase.get_ref<const std::string&>() == "Succeeded" ||
+                               phase.get_ref<const std::string&>() == "Failed");
+}
+
 bool isTerminating(const json& pod) {
   return memberObject(pod, "metadata").contains("deletionTimestamp");
 }
@@ -43,28 +50,18 @@ json scheduledCondition(const json& pod) {
 
 }  // namespace
 
-Scheduler::Scheduler(client::Client& client, SchedulerOptions options)
+Scheduler::Scheduler(client::Client& client, client::SharedInformers& informers,
+                     SchedulerOptions options)
     : client_(client),
       options_(std::move(options)),
-      pods_(client, podsResource(), "",
-            client::ListOptions{.fieldSelector = "status.phase!=Succeeded,status.phase!=Failed"}),
-      nodes_(client, nodesResource()),
-      priorityClasses_(client,
-                       client::Resource{"scheduling.k8s.io", "v1", "priorityclasses", false}),
+      pods_(informers.get(podsResource())),
+      nodes_(informers.get(nodesResource())),
+      priorityClasses_(
+          informers.get(client::Resource{"scheduling.k8s.io", "v1", "priorityclasses", false})),
       events_(client, client::EventSource{options_.schedulerName, ""}),
       queue_(options_.queue),
       profile_(Profile::makeDefault()),
-      rng_(options_.seed != 0 ? options_.seed : static_cast<unsigned>(std::random_device{}())) {
-  pods_.addHandlers(
-      client::EventHandlers{[this](const json& p) { onPodAdd(p); },
-                            [this](const json& old, const json& now) { onPodUpdate(old, now); },
-                            [this](const json& p) { onPodDelete(p); }});
-  pods_.setTransform(client::stripManagedFields);
-  nodes_.setTransform(client::stripManagedFields);
-  nodes_.addHandlers(client::EventHandlers{[this](const json& n) { onNodeChange(n); },
-                                           [this](const json&, const json& n) { onNodeChange(n); },
-                                           [this](const json& n) { onNodeDelete(n); }});
-}
+      rng_(options_.seed != 0 ? options_.seed : static_cast<unsigned>(std::random_device{}())) {}
 
 Scheduler::~Scheduler() { stop(); }
 
@@ -72,10 +69,17 @@ void Scheduler::start() {
   if (running_.exchange(true)) {
     return;
   }
-  priorityClasses_.start();
-  nodes_.start();
+  // Priorities resolve from the PriorityClasses, and pods are counted on nodes: so those
+  // first. Handlers added to started informers hear of every cached object at once.
   priorityClasses_.waitForSync(std::chrono::seconds(5));
-  pods_.start();
+  handlers_ += nodes_.addHandlers(
+      client::EventHandlers{[this](const json& n) { onNodeChange(n); },
+                            [this](const json&, const json& n) { onNodeChange(n); },
+                            [this](const json& n) { onNodeDelete(n); }});
+  handlers_ += pods_.addHandlers(
+      client::EventHandlers{[this](const json& p) { onPodAdd(p); },
+                            [this](const json& old, const json& now) { onPodUpdate(old, now); },
+                            [this](const json& p) { onPodDelete(p); }});
   for (int i = 0; i < std::max(1, options_.bindWorkers); ++i) {
     binders_.emplace_back([this] { bindWorker(); });
   }
@@ -86,6 +90,7 @@ void Scheduler::stop() {
   if (!running_.exchange(false)) {
     return;
   }
+  handlers_.reset();
   queue_.shutDown();
   loop_.join();
   {
@@ -97,7 +102,6 @@ void Scheduler::stop() {
     t.join();
   }
   binders_.clear();
-  client::stopInformers({&pods_, &nodes_, &priorityClasses_});
   events_.flush();
 }
 
@@ -124,6 +128,9 @@ PodInfoPtr Scheduler::podInfo(const json& pod) const {
 }
 
 void Scheduler::onPodAdd(const json& pod) {
+  if (isFinished(pod)) {
+    return;
+  }
   if (!nodeNameOf(pod).empty()) {
     cache_.setPod(podInfo(pod));
   } else if (isResponsibleFor(pod) && !isTerminating(pod)) {
@@ -132,6 +139,12 @@ void Scheduler::onPodAdd(const json& pod) {
 }
 
 void Scheduler::onPodUpdate(const json& old, const json& now) {
+  if (isFinished(now)) {
+    if (!isFinished(old)) {
+      onPodDelete(old);
+    }
+    return;
+  }
   if (!nodeNameOf(now).empty()) {
     queue_.remove(keyOf(now));
     cache_.setPod(podInfo(now));
@@ -155,6 +168,9 @@ void Scheduler::onPodUpdate(const json& old, const json& now) {
 }
 
 void Scheduler::onPodDelete(const json& pod) {
+  if (isFinished(pod)) {
+    return;  // gone from the scheduler's view when it finished
+  }
   std::string key = keyOf(pod);
   queue_.remove(key);
   if (!nodeNameOf(pod).empty() || cache_.isAssumed(key)) {

@@ -15,11 +15,14 @@
 #include "client/client.h"
 #include "client/event_recorder.h"
 #include "client/informer.h"
+#include "client/shared_informers.h"
 #include "scheduler/cache.h"
 #include "scheduler/profile.h"
 #include "scheduler/scheduling_queue.h"
 
-// The scheduler: a client of the API like any other. It watches pods and nodes, takes the
+// The scheduler: a client of the API like any other. It reads pods and nodes from the control
+// plane's shared informers (finished pods count as gone, as upstream's field selector makes
+// them), takes the
 // pending pods that are its own (spec.schedulerName "default-scheduler" or unset, no
 // spec.nodeName), picks a node for each with the default profile, and binds the pod there
 // (pods/binding). A pod that fits nowhere gets PodScheduled=False with kube-scheduler's
@@ -38,7 +41,8 @@ struct SchedulerOptions {
 
 class Scheduler {
  public:
-  explicit Scheduler(client::Client& client, SchedulerOptions options = {});
+  Scheduler(client::Client& client, client::SharedInformers& informers,
+            SchedulerOptions options = {});
   ~Scheduler();
 
   void start();
@@ -72,7 +76,7 @@ class Scheduler {
 
   client::Client& client_;
   const SchedulerOptions options_;
-  client::Informer pods_, nodes_, priorityClasses_;
+  client::Informer &pods_, &nodes_, &priorityClasses_;
   client::EventRecorder events_;
   Cache cache_;
   SchedulingQueue queue_;
@@ -88,6 +92,8 @@ class Scheduler {
   std::atomic<int64_t> scheduled_{0}, failed_{0};
   std::atomic<bool> running_{false};
   std::thread loop_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::scheduler

@@ -278,7 +278,17 @@ class ControlPlane {
   ControlPlane(const cli::ServerOptions& o, const StartedApi& api,
                const std::set<std::string>& enabled, const std::string& identity)
       : options_(o), enabled_(enabled) {
-    if (!o.disableControllerManager && !enabled.empty()) {
+    const bool controllersOn = !o.disableControllerManager && !enabled.empty();
+    if (!controllersOn && o.disableScheduler) {
+      return;
+    }
+    // One informer per resource serves the scheduler and every controller (client-go's shared
+    // informers), on its own client. The informers run whether or not this server leads, as
+    // kube-scheduler's do, so that a server that takes a Lease over starts with a warm cache.
+    informerClient_ = componentClient(api, "system:kube-controller-manager", "tug-informers");
+    informers_ = std::make_unique<client::SharedInformers>(*informerClient_);
+    informers_->start();
+    if (controllersOn) {
       controllerClient_ =
           componentClient(api, "system:kube-controller-manager", "tug-controller-manager");
       controllerElector_ = std::make_unique<client::LeaderElector>(
@@ -291,7 +301,7 @@ class ControlPlane {
       schedulerElector_ = std::make_unique<client::LeaderElector>(
           *schedulerClient_, leaseOptions("kube-scheduler", identity),
           [this] {
-            scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_);
+            scheduler_ = std::make_unique<scheduler::Scheduler>(*schedulerClient_, *informers_);
             scheduler_->start();
           },
           [this] { scheduler_.reset(); });
@@ -312,10 +322,8 @@ class ControlPlane {
 
   void startControllers() {
     client::Client& c = *controllerClient_;
-    // One informer per resource serves every controller (client-go's shared informers). All
-    // controllers are built, and so register their handlers, before the informers start, so
-    // each sees every object; they start working after.
-    informers_ = std::make_unique<client::SharedInformers>(c);
+    // Each controller registers its handlers while it is built, and hears of every cached
+    // object then; they start working after.
     if (on("namespace")) {
       namespaces_ = std::make_unique<controllers::NamespaceController>(c);
     }
@@ -361,19 +369,14 @@ class ControlPlane {
       disruption_ = std::make_unique<controllers::DisruptionController>(
           c, *informers_, controllers::DisruptionController::Options{});
     }
-    informers_->start();
     forEachController([](auto& controller) { controller->start(); });
   }
 
-  // The controllers' workers first, then the informers (no handler runs after that), then the
-  // controllers themselves.
+  // The controllers' workers first, then the controllers themselves, each taking its handlers
+  // off the shared informers, which go on for the scheduler and for a later lead.
   void stopControllers() {
     forEachController([](auto& controller) { controller->stop(); });
-    if (informers_) {
-      informers_->stop();
-    }
     forEachController([](auto& controller) { controller.reset(); });
-    informers_.reset();
   }
 
   // Calls `fn` with the pointer of every controller that is built.
@@ -399,8 +402,8 @@ class ControlPlane {
 
   const cli::ServerOptions& options_;
   const std::set<std::string> enabled_;
-  std::unique_ptr<client::Client> controllerClient_, schedulerClient_;
-  std::unique_ptr<client::SharedInformers> informers_;  // outlives the controllers below
+  std::unique_ptr<client::Client> informerClient_, controllerClient_, schedulerClient_;
+  std::unique_ptr<client::SharedInformers> informers_;  // outlives the components below
   std::unique_ptr<controllers::NamespaceController> namespaces_;
   std::unique_ptr<controllers::ServiceAccountController> serviceAccounts_;
   std::unique_ptr<controllers::WorkloadControllers> workloads_;

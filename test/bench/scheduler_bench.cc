@@ -172,7 +172,7 @@ class BoundPods {
         bound_.insert(pod["metadata"].value("name", ""));
       }
     };
-    informer_.addHandlers(client::EventHandlers{
+    handlers_ = informer_.addHandlers(client::EventHandlers{
         seen, [seen](const client::json&, const client::json& pod) { seen(pod); }, nullptr});
     informer_.start();
     require(informer_.waitForSync(std::chrono::seconds(30)), "the pod watch did not sync");
@@ -187,6 +187,7 @@ class BoundPods {
   client::Informer informer_;
   std::mutex mu_;
   std::set<std::string> bound_;
+  client::HandlerRegistration handlers_;  // last: goes first
 };
 
 // Gives every node the label the pods select (a label, not a cordon: uncordoning leaves the

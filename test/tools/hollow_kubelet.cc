@@ -94,12 +94,12 @@ Fleet::Fleet(client::Client& client, FleetOptions options)
     nodes_.emplace(n.name, std::move(n));
   }
   auto changed = [this](const json& pod) { podChanged(pod); };
-  pods_.addHandlers(client::EventHandlers{
-      changed, [changed](const json&, const json& now) { changed(now); },
-      [this](const json& pod) {
-        std::lock_guard<std::mutex> lock(mu_);
-        podIps_.erase(metaOf(pod, "uid"));
-      }});
+  handlers_ = pods_.addHandlers(
+      client::EventHandlers{changed, [changed](const json&, const json& now) { changed(now); },
+                            [this](const json& pod) {
+                              std::lock_guard<std::mutex> lock(mu_);
+                              podIps_.erase(metaOf(pod, "uid"));
+                            }});
 }
 
 Fleet::~Fleet() { stop(); }

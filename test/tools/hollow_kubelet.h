@@ -76,6 +76,7 @@ class Fleet {
   std::atomic<bool> stopping_{false};
   std::thread heartbeat_;
   std::vector<std::thread> workers_;
+  client::HandlerRegistration handlers_;  // last: goes first
 };
 
 }  // namespace tug::hollow

@@ -81,12 +81,13 @@ CronJobController::CronJobController(client::Client& client, client::Informer& j
       jobs_(jobs),
       cronJobs_(cronJobs),
       events_(client, client::EventSource{"cronjob-controller", ""}) {
-  cronJobs_.addHandlers(client::EventHandlers{
+  handlers_ += cronJobs_.addHandlers(client::EventHandlers{
       [this](const json& cj) { queue_.add(keyOf(cj)); },
       [this](const json&, const json& now) { queue_.add(keyOf(now)); }, [](const json&) {}});
-  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { jobEvent(job); },
-                                          [this](const json&, const json& now) { jobEvent(now); },
-                                          [this](const json& job) { jobEvent(job); }});
+  handlers_ += jobs_.addHandlers(
+      client::EventHandlers{[this](const json& job) { jobEvent(job); },
+                            [this](const json&, const json& now) { jobEvent(now); },
+                            [this](const json& job) { jobEvent(job); }});
 }
 
 CronJobController::~CronJobController() { stop(); }

@@ -44,30 +44,30 @@ DaemonSetController::DaemonSetController(client::Client& client,
       nodes_(informers.get(kNodes)),
       revisions_(informers.get(kRevisions)),
       events_(client, client::EventSource{"daemonset-controller", ""}) {
-  daemonSets_.addHandlers(client::EventHandlers{
-      [this](const json& d) { queue_.add(keyOf(d)); },
-      [this](const json& old, const json& now) {
-        if (uidOf(old) != uidOf(now)) {
-          expectations_.forget(keyOf(old));
-        }
-        queue_.add(keyOf(now));
-      },
-      [this](const json& d) {
-        expectations_.forget(keyOf(d));
-        queue_.add(keyOf(d));
-      }});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podAdded(pod); },
-      [this](const json& old, const json& now) { podUpdated(old, now); },
-      [this](const json& pod) { podDeleted(pod); }});
-  nodes_.addHandlers(client::EventHandlers{
-      [this](const json& node) { nodeChanged(nullptr, node); },
-      [this](const json& old, const json& now) { nodeChanged(&old, now); },
-      [this](const json& node) { nodeChanged(nullptr, node); }});
-  revisions_.addHandlers(client::EventHandlers{
-      [this](const json& r) { revisionChanged(r); },
-      [this](const json&, const json& now) { revisionChanged(now); },
-      [this](const json& r) { revisionChanged(r); }});
+  handlers_ +=
+      daemonSets_.addHandlers(client::EventHandlers{[this](const json& d) { queue_.add(keyOf(d)); },
+                                                    [this](const json& old, const json& now) {
+                                                      if (uidOf(old) != uidOf(now)) {
+                                                        expectations_.forget(keyOf(old));
+                                                      }
+                                                      queue_.add(keyOf(now));
+                                                    },
+                                                    [this](const json& d) {
+                                                      expectations_.forget(keyOf(d));
+                                                      queue_.add(keyOf(d));
+                                                    }});
+  handlers_ += pods_.addHandlers(
+      client::EventHandlers{[this](const json& pod) { podAdded(pod); },
+                            [this](const json& old, const json& now) { podUpdated(old, now); },
+                            [this](const json& pod) { podDeleted(pod); }});
+  handlers_ += nodes_.addHandlers(
+      client::EventHandlers{[this](const json& node) { nodeChanged(nullptr, node); },
+                            [this](const json& old, const json& now) { nodeChanged(&old, now); },
+                            [this](const json& node) { nodeChanged(nullptr, node); }});
+  handlers_ += revisions_.addHandlers(
+      client::EventHandlers{[this](const json& r) { revisionChanged(r); },
+                            [this](const json&, const json& now) { revisionChanged(now); },
+                            [this](const json& r) { revisionChanged(r); }});
 }
 
 DaemonSetController::~DaemonSetController() { stop(); }

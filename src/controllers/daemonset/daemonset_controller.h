@@ -89,6 +89,8 @@ class DaemonSetController {
   std::map<std::string, Backoff> failedBackoff_;  // "<ds key>/<node>"
   std::vector<std::thread> workers_;
   bool started_ = false;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -25,16 +25,16 @@ DeploymentController::DeploymentController(client::Client& client, client::Infor
       deployments_(deployments),
       options_(options),
       events_(client, client::EventSource{"deployment-controller", ""}) {
-  deployments_.addHandlers(client::EventHandlers{
-      [this](const json& d) { queue_.add(keyOf(d)); },
-      [this](const json&, const json& now) { queue_.add(keyOf(now)); },
-      [this](const json& d) { queue_.add(keyOf(d)); }});
-  replicaSets_.addHandlers(client::EventHandlers{
+  handlers_ += deployments_.addHandlers(
+      client::EventHandlers{[this](const json& d) { queue_.add(keyOf(d)); },
+                            [this](const json&, const json& now) { queue_.add(keyOf(now)); },
+                            [this](const json& d) { queue_.add(keyOf(d)); }});
+  handlers_ += replicaSets_.addHandlers(client::EventHandlers{
       [this](const json& rs) { replicaSetAdded(rs); },
       [this](const json& old, const json& now) { replicaSetUpdated(old, now); },
       [this](const json& rs) { replicaSetDeleted(rs); }});
-  pods_.addHandlers(client::EventHandlers{nullptr, nullptr,
-                                          [this](const json& pod) { podDeleted(pod); }});
+  handlers_ += pods_.addHandlers(
+      client::EventHandlers{nullptr, nullptr, [this](const json& pod) { podDeleted(pod); }});
 }
 
 DeploymentController::~DeploymentController() { stop(); }

@@ -57,6 +57,8 @@ class DeploymentController {
   client::WorkQueue queue_;
   client::EventRecorder events_;
   std::vector<std::thread> workers_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -50,20 +50,21 @@ DisruptionController::DisruptionController(client::Client& client,
       options_(options),
       budgets_(informers.get(kBudgets)),
       pods_(informers.get(kPods)) {
-  budgets_.addHandlers(client::EventHandlers{
-      [this](const json& b) { queue_.add(keyOf(b)); },
-      [this](const json&, const json& now) { queue_.add(keyOf(now)); },
-      [this](const json& b) { queue_.add(keyOf(b)); }});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podChanged(pod); },
-      [this](const json& old, const json& now) {
-        // A pod that leaves a budget's selector changes that budget too.
-        if (labelsOf(old) != labelsOf(now)) {
-          podChanged(old);
-        }
-        podChanged(now);
-      },
-      [this](const json& pod) { podChanged(pod); }});
+  handlers_ += budgets_.addHandlers(
+      client::EventHandlers{[this](const json& b) { queue_.add(keyOf(b)); },
+                            [this](const json&, const json& now) { queue_.add(keyOf(now)); },
+                            [this](const json& b) { queue_.add(keyOf(b)); }});
+  handlers_ +=
+      pods_.addHandlers(client::EventHandlers{[this](const json& pod) { podChanged(pod); },
+                                              [this](const json& old, const json& now) {
+                                                // A pod that leaves a budget's selector changes
+                                                // that budget too.
+                                                if (labelsOf(old) != labelsOf(now)) {
+                                                  podChanged(old);
+                                                }
+                                                podChanged(now);
+                                              },
+                                              [this](const json& pod) { podChanged(pod); }});
 }
 
 DisruptionController::~DisruptionController() { stop(); }

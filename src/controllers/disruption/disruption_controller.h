@@ -50,6 +50,8 @@ class DisruptionController {
   std::vector<std::thread> workers_;
   bool started_ = false;
   std::atomic<bool> stopping_{false};
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -50,14 +50,14 @@ EndpointsController::EndpointsController(client::Client& client,
   auto serviceKey = [this](const json& obj) {
     queue_.add(client::keyOf(meta(obj, "namespace"), meta(obj, "name")));
   };
-  services_.addHandlers(client::EventHandlers{
+  handlers_ += services_.addHandlers(client::EventHandlers{
       serviceKey, [serviceKey](const json&, const json& now) { serviceKey(now); }, serviceKey});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podChanged(json(), pod); },
-      [this](const json& old, const json& now) { podChanged(old, now); },
-      [this](const json& pod) { podChanged(json(), pod); }});
+  handlers_ += pods_.addHandlers(
+      client::EventHandlers{[this](const json& pod) { podChanged(json(), pod); },
+                            [this](const json& old, const json& now) { podChanged(old, now); },
+                            [this](const json& pod) { podChanged(json(), pod); }});
   // Someone else's change to what we own is undone.
-  endpoints_.addHandlers(client::EventHandlers{
+  handlers_ += endpoints_.addHandlers(client::EventHandlers{
       nullptr, [serviceKey](const json&, const json& now) { serviceKey(now); }, serviceKey});
   auto sliceOwner = [this](const json& slice) {
     std::string service = labelsOf(slice).value(ep::kServiceName, "");
@@ -65,7 +65,7 @@ EndpointsController::EndpointsController(client::Client& client,
       queue_.add(client::keyOf(meta(slice, "namespace"), service));
     }
   };
-  slices_.addHandlers(client::EventHandlers{
+  handlers_ += slices_.addHandlers(client::EventHandlers{
       nullptr, [sliceOwner](const json&, const json& now) { sliceOwner(now); }, sliceOwner});
 }
 

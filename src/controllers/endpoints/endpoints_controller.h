@@ -36,6 +36,8 @@ class EndpointsController {
   client::Informer slices_;
   client::WorkQueue queue_;
   std::thread worker_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

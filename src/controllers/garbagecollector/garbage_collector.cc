@@ -54,6 +54,7 @@ const char* kNamespacedOwnerOfClusterObject =
 struct GarbageCollector::Monitor {
   client::ServedResource served;
   std::unique_ptr<client::Informer> informer;
+  client::HandlerRegistration handlers;  // goes before the informer
 };
 
 GarbageCollector::GarbageCollector(client::Client& client)
@@ -182,7 +183,7 @@ Status GarbageCollector::syncMonitors() {
       m->informer->setTransform(
           [](client::json&& obj) { return client::json(gc::metadataOnly(std::move(obj)).dump()); });
       client::ServedResource copy = r;
-      m->informer->addHandlers(client::EventHandlers{
+      m->handlers = m->informer->addHandlers(client::EventHandlers{
           [this, copy](const client::json& obj) { onEvent(copy, nullptr, &obj); },
           [this, copy](const client::json& old, const client::json& now) {
             onEvent(copy, &old, &now);

@@ -28,25 +28,26 @@ JobController::JobController(client::Client& client, client::Informer& pods, cli
       jobs_(jobs),
       options_(options),
       events_(client, client::EventSource{"job-controller", ""}) {
-  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { queue_.add(keyOf(job)); },
-                                          [this](const json& old, const json& now) {
-                                            if (uidOf(old) != uidOf(now)) {
-                                              expectations_.forget(keyOf(old));
-                                            }
-                                            queue_.add(keyOf(now));
-                                          },
-                                          [this](const json& job) {
-                                            expectations_.forget(keyOf(job));
-                                            queue_.add(keyOf(job));
-                                          }});
-  pods_.addHandlers(client::EventHandlers{[this](const json& pod) { podEvent(pod, true, false); },
-                                          [this](const json& old, const json& now) {
-                                            if (metaString(old, "resourceVersion") !=
-                                                metaString(now, "resourceVersion")) {
-                                              podEvent(now, false, false);
-                                            }
-                                          },
-                                          [this](const json& pod) { podEvent(pod, false, true); }});
+  handlers_ +=
+      jobs_.addHandlers(client::EventHandlers{[this](const json& job) { queue_.add(keyOf(job)); },
+                                              [this](const json& old, const json& now) {
+                                                if (uidOf(old) != uidOf(now)) {
+                                                  expectations_.forget(keyOf(old));
+                                                }
+                                                queue_.add(keyOf(now));
+                                              },
+                                              [this](const json& job) {
+                                                expectations_.forget(keyOf(job));
+                                                queue_.add(keyOf(job));
+                                              }});
+  handlers_ += pods_.addHandlers(client::EventHandlers{
+      [this](const json& pod) { podEvent(pod, true, false); },
+      [this](const json& old, const json& now) {
+        if (metaString(old, "resourceVersion") != metaString(now, "resourceVersion")) {
+          podEvent(now, false, false);
+        }
+      },
+      [this](const json& pod) { podEvent(pod, false, true); }});
 }
 
 JobController::~JobController() { stop(); }

@@ -54,6 +54,8 @@ class JobController {
   Expectations expectations_;
   client::EventRecorder events_;
   std::vector<std::thread> workers_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

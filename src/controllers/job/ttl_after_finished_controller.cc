@@ -36,9 +36,9 @@ std::optional<TimePoint> ttlExpiry(const json& job) {
 TtlAfterFinishedController::TtlAfterFinishedController(client::Client& client,
                                                        client::Informer& jobs)
     : client_(client), jobs_(jobs) {
-  jobs_.addHandlers(client::EventHandlers{[this](const json& job) { enqueue(job); },
-                                          [this](const json&, const json& now) { enqueue(now); },
-                                          [](const json&) {}});
+  handlers_ += jobs_.addHandlers(client::EventHandlers{
+      [this](const json& job) { enqueue(job); },
+      [this](const json&, const json& now) { enqueue(now); }, [](const json&) {}});
 }
 
 TtlAfterFinishedController::~TtlAfterFinishedController() { stop(); }

@@ -36,6 +36,8 @@ class TtlAfterFinishedController {
   client::Informer& jobs_;
   client::WorkQueue queue_;
   std::vector<std::thread> workers_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -35,9 +35,8 @@ NamespaceController::NamespaceController(client::Client& client,
       queue_.addAfter(ns["metadata"].value("name", ""), deletionGracePeriod);
     }
   };
-  namespaces_.addHandlers(client::EventHandlers{
-      enqueue, [enqueue](const client::json&, const client::json& now) { enqueue(now); },
-      nullptr});
+  handlers_ += namespaces_.addHandlers(client::EventHandlers{
+      enqueue, [enqueue](const client::json&, const client::json& now) { enqueue(now); }, nullptr});
 }
 
 NamespaceController::~NamespaceController() { stop(); }

@@ -39,6 +39,8 @@ class NamespaceController {
   client::Informer namespaces_;
   client::WorkQueue queue_;
   std::thread worker_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -33,22 +33,22 @@ ReplicaSetController::ReplicaSetController(client::Client& client, client::Infor
       replicaSets_(replicaSets),
       options_(options),
       events_(client, client::EventSource{"replicaset-controller", ""}) {
-  replicaSets_.addHandlers(client::EventHandlers{
-      [this](const json& rs) { queue_.add(keyOf(rs)); },
-      [this](const json& old, const json& now) {
-        if (uidOf(old) != uidOf(now)) {
-          expectations_.forget(keyOf(old));
-        }
-        queue_.add(keyOf(now));
-      },
-      [this](const json& rs) {
-        expectations_.forget(keyOf(rs));
-        queue_.add(keyOf(rs));
-      }});
-  pods_.addHandlers(client::EventHandlers{
-      [this](const json& pod) { podAdded(pod); },
-      [this](const json& old, const json& now) { podUpdated(old, now); },
-      [this](const json& pod) { podDeleted(pod); }});
+  handlers_ += replicaSets_.addHandlers(
+      client::EventHandlers{[this](const json& rs) { queue_.add(keyOf(rs)); },
+                            [this](const json& old, const json& now) {
+                              if (uidOf(old) != uidOf(now)) {
+                                expectations_.forget(keyOf(old));
+                              }
+                              queue_.add(keyOf(now));
+                            },
+                            [this](const json& rs) {
+                              expectations_.forget(keyOf(rs));
+                              queue_.add(keyOf(rs));
+                            }});
+  handlers_ += pods_.addHandlers(
+      client::EventHandlers{[this](const json& pod) { podAdded(pod); },
+                            [this](const json& old, const json& now) { podUpdated(old, now); },
+                            [this](const json& pod) { podDeleted(pod); }});
 }
 
 ReplicaSetController::~ReplicaSetController() { stop(); }

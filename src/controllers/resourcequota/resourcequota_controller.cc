@@ -52,12 +52,11 @@ bool holdsResources(const json& pod) {
 ResourceQuotaController::ResourceQuotaController(client::Client& client,
                                                  client::SharedInformers& informers,
                                                  Options options)
-    : client_(client),
-      options_(options),
-      pods_(informers.get(kPods)),
-      quotas_(client, kQuotas) {
-  auto quotaKey = [](const json& q) { return client::keyOf(meta(q, "namespace"), meta(q, "name")); };
-  quotas_.addHandlers(client::EventHandlers{
+    : client_(client), options_(options), pods_(informers.get(kPods)), quotas_(client, kQuotas) {
+  auto quotaKey = [](const json& q) {
+    return client::keyOf(meta(q, "namespace"), meta(q, "name"));
+  };
+  handlers_ += quotas_.addHandlers(client::EventHandlers{
       [this, quotaKey](const json& q) { queue_.add(quotaKey(q)); },
       [this, quotaKey](const json& old, const json& now) {
         // Spec changes and quotas whose status.hard is not yet spec.hard need a recount;
@@ -70,7 +69,7 @@ ResourceQuotaController::ResourceQuotaController(client::Client& client,
         }
       },
       nullptr});
-  pods_.addHandlers(client::EventHandlers{
+  handlers_ += pods_.addHandlers(client::EventHandlers{
       nullptr,
       [this](const json& old, const json& now) {
         if (holdsResources(old) && !holdsResources(now)) {
@@ -83,7 +82,7 @@ ResourceQuotaController::ResourceQuotaController(client::Client& client,
     auto informer = std::make_unique<client::Informer>(
         client, client::Resource{"", "v1", resource, true});
     informer->setTransform(slim);
-    informer->addHandlers(client::EventHandlers{
+    handlers_ += informer->addHandlers(client::EventHandlers{
         nullptr, nullptr, [this](const json& last) { enqueueNamespace(meta(last, "namespace")); }});
     counted_[resource] = std::move(informer);
   }

@@ -54,6 +54,8 @@ class ResourceQuotaController {
   std::map<std::string, std::unique_ptr<client::Informer>> counted_;
   client::WorkQueue queue_;
   std::thread worker_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

@@ -23,16 +23,16 @@ ServiceAccountController::ServiceAccountController(client::Client& client)
       namespaces_(client, kNamespaces),
       serviceAccounts_(client, kServiceAccounts) {
   auto namespaceChanged = [this](const client::json& ns) { queue_.add(meta(ns, "name")); };
-  namespaces_.addHandlers(client::EventHandlers{
+  handlers_ += namespaces_.addHandlers(client::EventHandlers{
       namespaceChanged,
       [namespaceChanged](const client::json&, const client::json& now) { namespaceChanged(now); },
       nullptr});
-  serviceAccounts_.addHandlers(client::EventHandlers{
-      nullptr, nullptr, [this](const client::json& sa) {
-        if (meta(sa, "name") == kDefault) {
-          queue_.add(meta(sa, "namespace"));
-        }
-      }});
+  handlers_ += serviceAccounts_.addHandlers(
+      client::EventHandlers{nullptr, nullptr, [this](const client::json& sa) {
+                              if (meta(sa, "name") == kDefault) {
+                                queue_.add(meta(sa, "namespace"));
+                              }
+                            }});
 }
 
 ServiceAccountController::~ServiceAccountController() { stop(); }

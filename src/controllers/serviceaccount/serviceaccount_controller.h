@@ -27,6 +27,8 @@ class ServiceAccountController {
   client::Informer serviceAccounts_;
   client::WorkQueue queue_;
   std::thread worker_;
+  // Last, so that it goes first: no handler runs while the rest is taken down.
+  client::HandlerRegistrations handlers_;
 };
 
 }  // namespace tug::controllers

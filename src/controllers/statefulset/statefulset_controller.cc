@@ -62,18 +62,18 @@ StatefulSetController::StatefulSetController(client::Client& client, client::Inf
       claims_(claims),
       options_(options),
       events_(client, client::EventSource{"statefulset-controller", ""}) {
-  statefulSets_.addHandlers(
+  handlers_ += statefulSets_.addHandlers(
       client::EventHandlers{[this](const json& set) { queue_.add(keyOf(set)); },
                             [this](const json&, const json& now) { queue_.add(keyOf(now)); },
                             [this](const json& set) { queue_.add(keyOf(set)); }});
-  pods_.addHandlers(
+  handlers_ += pods_.addHandlers(
       client::EventHandlers{[this](const json& pod) { podAdded(pod); },
                             [this](const json& old, const json& now) { podUpdated(old, now); },
                             [this](const json& pod) { podDeleted(pod); }});
   // A pod waiting for the garbage collector to remove a claim of an earlier pod goes on once
   // the claim is gone. (Claims carry their set's matchLabels.)
-  claims_.addHandlers(client::EventHandlers{nullptr, nullptr,
-                                            [this](const json& claim) { enqueueMatching(claim); }});
+  handlers_ += claims_.addHandlers(client::EventHandlers{
+      nullptr, nullptr, [this](const json& claim) { enqueueMatching(claim); }});
 }
 
 StatefulSetController::~StatefulSetController() { stop(); }

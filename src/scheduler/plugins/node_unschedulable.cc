@@ -5,8 +5,7 @@
 namespace tug::scheduler {
 
 FilterStatus NodeUnschedulablePlugin::filter(const PodInfo& pod, const NodeInfo& node) const {
-  const json& spec = memberObject(node.node, "spec");
-  if (!spec.value("unschedulable", false)) {
+  if (!node.unschedulable) {
     return FilterStatus::success();
   }
   static const json kTaint = {{"key", "node.kubernetes.io/unschedulable"},

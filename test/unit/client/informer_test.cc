@@ -141,13 +141,13 @@ TEST_CASE("an informer lists, then follows the watch from the list's version", "
   fake.objects = {object("a", "1")};
   Informer informer(fake, Resource{"", "v1", "configmaps", true});
   Recorder rec;
-  informer.addHandlers(EventHandlers{
-      [&](const json& o) { rec.record("add " + nameOf(o)); },
-      [&](const json& old, const json& now) {
-        rec.record("update " + nameOf(now) + " " + std::string(old["data"]["v"]) + "->" +
-                   std::string(now["data"]["v"]));
-      },
-      [&](const json& o) { rec.record("delete " + nameOf(o)); }});
+  auto registration = informer.addHandlers(
+      EventHandlers{[&](const json& o) { rec.record("add " + nameOf(o)); },
+                    [&](const json& old, const json& now) {
+                      rec.record("update " + nameOf(now) + " " + std::string(old["data"]["v"]) +
+                                 "->" + std::string(now["data"]["v"]));
+                    },
+                    [&](const json& o) { rec.record("delete " + nameOf(o)); }});
   informer.start();
   REQUIRE(informer.waitForSync(2s));
   CHECK(informer.get("default", "a").has_value());
@@ -192,14 +192,14 @@ TEST_CASE("an informer's transform decides what is cached and what counts as a c
   fake.objects = {object("a", "1", "x")};
   Informer informer(fake, Resource{"", "v1", "configmaps", true});
   informer.setTransform([](json&& o) {
-    return json{{"metadata", {{"name", o["metadata"]["name"]},
-                              {"namespace", o["metadata"]["namespace"]}}}};
+    return json{
+        {"metadata", {{"name", o["metadata"]["name"]}, {"namespace", o["metadata"]["namespace"]}}}};
   });
   Recorder rec;
-  informer.addHandlers(EventHandlers{
-      [&](const json& o) { rec.record("add " + nameOf(o) + " " + o.dump()); },
-      [&](const json&, const json& now) { rec.record("update " + nameOf(now)); },
-      [&](const json& o) { rec.record("delete " + nameOf(o)); }});
+  auto registration = informer.addHandlers(
+      EventHandlers{[&](const json& o) { rec.record("add " + nameOf(o) + " " + o.dump()); },
+                    [&](const json&, const json& now) { rec.record("update " + nameOf(now)); },
+                    [&](const json& o) { rec.record("delete " + nameOf(o)); }});
   informer.start();
   REQUIRE(informer.waitForSync(2s));
   auto cached = informer.get("default", "a");
@@ -248,5 +248,66 @@ TEST_CASE("forEach visits one namespace's cached objects in place", "[client]") 
   seen.clear();
   informer.forEach("", [&](const json& o) { seen.push_back(nameOf(o)); });
   CHECK(seen.size() == 3);
+  informer.stop();
+}
+
+TEST_CASE("handlers added to a running informer hear of the cache first, then every change",
+          "[client]") {
+  FakeClient fake;
+  fake.objects = {object("a", "1"), object("b", "1")};
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  informer.start();
+  REQUIRE(informer.waitForSync(2s));
+  fake.push(std::optional<WatchEvent>(WatchEvent{"ADDED", object("c", "2")}));
+  for (int i = 0; i < 200 && !informer.get("default", "c"); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(informer.get("default", "c").has_value());
+
+  Recorder late;
+  auto registration = informer.addHandlers(
+      EventHandlers{[&](const json& o) { late.record("add " + nameOf(o)); },
+                    [&](const json&, const json& now) { late.record("update " + nameOf(now)); },
+                    [&](const json& o) { late.record("delete " + nameOf(o)); }});
+  // The replay runs before addHandlers returns, on the caller's thread.
+  CHECK(late.snapshot() == std::vector<std::string>{"add a", "add b", "add c"});
+
+  fake.push(std::optional<WatchEvent>(WatchEvent{"MODIFIED", object("a", "3", "x")}));
+  REQUIRE(late.waitFor(4));
+  CHECK(late.snapshot().back() == "update a");
+
+  // Once its registration goes, a handler hears nothing more; others still do.
+  Recorder other;
+  auto second = informer.addHandlers(
+      EventHandlers{nullptr, nullptr, [&](const json& o) { other.record("delete " + nameOf(o)); }});
+  registration.reset();
+  fake.push(std::optional<WatchEvent>(WatchEvent{"DELETED", object("b", "4")}));
+  REQUIRE(other.waitFor(1));
+  CHECK(other.snapshot() == std::vector<std::string>{"delete b"});
+  CHECK(late.snapshot().size() == 4);
+  informer.stop();
+}
+
+TEST_CASE("a registration moved or destroyed removes its handlers once", "[client]") {
+  FakeClient fake;
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  informer.start();
+  REQUIRE(informer.waitForSync(2s));
+  Recorder rec;
+  HandlerRegistrations all;
+  {
+    HandlerRegistration r = informer.addHandlers(
+        EventHandlers{[&](const json& o) { rec.record("add " + nameOf(o)); }, nullptr, nullptr});
+    all += std::move(r);
+  }  // the moved-from registration removes nothing
+  fake.push(std::optional<WatchEvent>(WatchEvent{"ADDED", object("a", "2")}));
+  REQUIRE(rec.waitFor(1));
+  all.reset();
+  fake.push(std::optional<WatchEvent>(WatchEvent{"ADDED", object("b", "3")}));
+  for (int i = 0; i < 200 && !informer.get("default", "b"); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(informer.get("default", "b").has_value());
+  CHECK(rec.snapshot() == std::vector<std::string>{"add a"});
   informer.stop();
 }

@@ -48,8 +48,10 @@ TEST_CASE("shared informers give every asker the one informer of a resource", "[
 
   // Two controllers' handlers on the one informer: each sees every object from the first list.
   std::atomic<int> firstAdds{0}, secondAdds{0};
-  first.addHandlers(EventHandlers{[&](const json&) { ++firstAdds; }, nullptr, nullptr});
-  second.addHandlers(EventHandlers{[&](const json&) { ++secondAdds; }, nullptr, nullptr});
+  auto firstHandlers =
+      first.addHandlers(EventHandlers{[&](const json&) { ++firstAdds; }, nullptr, nullptr});
+  auto secondHandlers =
+      second.addHandlers(EventHandlers{[&](const json&) { ++secondAdds; }, nullptr, nullptr});
   informers.start();
   REQUIRE(first.waitForSync(5s));
   REQUIRE(client->create(*configMaps, "default", configMap("b")).ok());

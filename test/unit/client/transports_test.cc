@@ -101,19 +101,19 @@ TEST_CASE("an informer over either transport sees what is written", "[client]") 
   std::mutex mu;
   std::vector<std::string> seen;
   Informer informer(c, *cm, "default");
-  informer.addHandlers(EventHandlers{
-      [&](const json& o) {
-        std::lock_guard<std::mutex> lock(mu);
-        seen.push_back("add " + o["metadata"]["name"].get<std::string>());
-      },
-      [&](const json&, const json& o) {
-        std::lock_guard<std::mutex> lock(mu);
-        seen.push_back("update " + o["metadata"]["name"].get<std::string>());
-      },
-      [&](const json& o) {
-        std::lock_guard<std::mutex> lock(mu);
-        seen.push_back("delete " + o["metadata"]["name"].get<std::string>());
-      }});
+  auto registration = informer.addHandlers(
+      EventHandlers{[&](const json& o) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      seen.push_back("add " + o["metadata"]["name"].get<std::string>());
+                    },
+                    [&](const json&, const json& o) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      seen.push_back("update " + o["metadata"]["name"].get<std::string>());
+                    },
+                    [&](const json& o) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      seen.push_back("delete " + o["metadata"]["name"].get<std::string>());
+                    }});
   informer.start();
   REQUIRE(informer.waitForSync(5s));
   REQUIRE(c.create(*cm, "default", configMap("after", "1")).ok());

@@ -55,6 +55,28 @@ TEST_CASE("snapshots do not change under later updates", "[scheduler][cache]") {
   CHECK(cache.snapshot().nodes[0]->pods.size() == 1);
 }
 
+TEST_CASE("a node's update changes what the filters read of it and keeps its pods",
+          "[scheduler][cache]") {
+  Cache cache;
+  cache.setNode(node("n1", "4", "8Gi"));
+  cache.setPod(bound(pod("a", "1", "1Gi"), "n1"));
+  CHECK(only(cache.snapshot()).ready);
+  CHECK_FALSE(only(cache.snapshot()).unschedulable);
+  Snapshot before = cache.snapshot();
+
+  json changed = node("n1", "2", "8Gi");
+  changed["status"]["conditions"][0]["status"] = "Unknown";
+  changed["spec"]["unschedulable"] = true;
+  cache.setNode(changed);
+  const NodeInfo& now = only(cache.snapshot());
+  CHECK_FALSE(now.ready);
+  CHECK(now.unschedulable);
+  CHECK(now.allocatable.milliCpu == 2000);
+  CHECK(now.pods.size() == 1);
+  CHECK(now.requested.milliCpu == 1000);
+  CHECK(only(before).ready);  // the older snapshot still reads the node as it was
+}
+
 TEST_CASE("pods of a node not yet known wait for it", "[scheduler][cache]") {
   Cache cache;
   cache.setPod(bound(pod("a", "1", "1Gi"), "later"));
