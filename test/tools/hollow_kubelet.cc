@@ -388,8 +388,7 @@ Status Fleet::handlePod(const std::string& key) {
       queue_.addAfter(key, *wait);
       return Status::ok();
     }
-    json patch = {{"status", finishedPodStatus(*pod, exitCodeOf(*pod),
-                                               now)}};
+    json patch = {{"status", finishedPodStatus(*pod, exitCodeOf(*pod), now)}};
     return client_.patch(kPods, ns, name, client::PatchType::kMerge, patch.dump(), "status")
         .status();
   }

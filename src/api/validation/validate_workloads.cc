@@ -555,8 +555,8 @@ ErrorList validateIndexLimits(const Json& spec, const Path& p) {
                              "must be less than or equal to completions"));
     }
     if (maxFailed && *maxFailed > 100000) {
-      errs.push_back(invalid(p.child("maxFailedIndexes"), *maxFailed,
-                             "must be less than or equal to 100000"));
+      errs.push_back(
+          invalid(p.child("maxFailedIndexes"), *maxFailed, "must be less than or equal to 100000"));
     }
     if (completions && *completions > 100000 && perIndex) {
       if (!maxFailed) {
@@ -576,8 +576,8 @@ ErrorList validateIndexLimits(const Json& spec, const Path& p) {
     }
   } else {
     if (perIndex) {
-      errs.push_back(invalid(p.child("backoffLimitPerIndex"), *perIndex,
-                             "requires indexed completion mode"));
+      errs.push_back(
+          invalid(p.child("backoffLimitPerIndex"), *perIndex, "requires indexed completion mode"));
     }
     if (maxFailed) {
       errs.push_back(

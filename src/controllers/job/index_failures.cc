@@ -43,8 +43,7 @@ bool failsIndex(const json& job, const json& pod) {
     return true;
   }
   return action != FailureAction::kIgnore &&
-         countAnnotation(pod, kIndexFailureCount) >=
-             intAt(job, {"spec", "backoffLimitPerIndex"});
+         countAnnotation(pod, kIndexFailureCount) >= intAt(job, {"spec", "backoffLimitPerIndex"});
 }
 
 }  // namespace
@@ -68,8 +67,16 @@ std::optional<TimePoint> podFinishedAt(const json& pod) {
     }
   }
   if (!last) {
-    if (const json* ready = findCondition(pod, "Ready")) {
+    if (const json* ready = findCondition(pod, "Ready");
+        ready && ready->value("status", "") == "False") {
       last = parseTime(ready->value("lastTransitionTime", ""));
+    }
+  }
+  if (!last) {
+    // Deleted before its containers said: when its grace period began.
+    if (auto deleted = parseTime(metaString(pod, "deletionTimestamp"))) {
+      last =
+          *deleted - std::chrono::seconds(intAt(pod, {"metadata", "deletionGracePeriodSeconds"}));
     }
   }
   return last;

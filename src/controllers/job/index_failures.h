@@ -27,7 +27,8 @@ constexpr const char* kIndexIgnoredFailureCount =
 
 bool hasBackoffLimitPerIndex(const json& job);
 
-// When the pod's containers ended (else its Ready condition's change), if it says.
+// When the pod's containers ended (else when it stopped being ready, else when its deletion
+// began), if it says.
 std::optional<TimePoint> podFinishedAt(const json& pod);
 
 // Whether the Job counts the pod as failed: phase Failed, or deleted before it succeeded

@@ -149,7 +149,8 @@ Status JobController::sync(const std::string& key) {
   Status manageStatus = deletePods(*job, key, d.podsToDelete);
   int created = 0;
   if (manageStatus.isOk() && (d.createCount > 0 || !d.createIndexes.empty())) {
-    manageStatus = createPods(*job, key, d.createCount, d.createIndexes, d.indexAnnotations, created);
+    manageStatus =
+        createPods(*job, key, d.createCount, d.createIndexes, d.indexAnnotations, created);
   }
   if (created > 0) {
     d.status["active"] = intAt(d.status, {"active"}) + created;

@@ -41,8 +41,8 @@ class JobController {
   void podEvent(const json& pod, bool added, bool deleted);
   std::optional<json> ownerJob(const json& pod) const;
   Status createPods(const json& job, const std::string& key, int count,
-                    const std::vector<int64_t>& indexes,
-                    const std::map<int64_t, json>& annotations, int& created);
+                    const std::vector<int64_t>& indexes, const std::map<int64_t, json>& annotations,
+                    int& created);
   Status deletePods(const json& job, const std::string& key, const std::vector<json>& pods);
   Status untrack(const std::vector<json>& pods);
   Status syncOrphan(const std::string& podKey);

@@ -457,12 +457,11 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
           condition(kFailureTarget, "True", "MaxFailedIndexesExceeded",
                     "Job has exceeded the specified maximal number of failed indexes", now);
     } else if (perIndex && !t.indexes.failed.empty() &&
-               static_cast<int64_t>(t.indexes.failed.size() + t.completed.size()) >=
-                   completions) {
+               static_cast<int64_t>(t.indexes.failed.size() + t.completed.size()) >= completions) {
       interimCondition =
           condition(kFailureTarget, "True", "FailedIndexes", "Job has failed indexes", now);
-    } else if (auto rule = indexed ? matchSuccessPolicy(job, t.completed, completions)
-                                   : std::nullopt) {
+    } else if (auto rule =
+                   indexed ? matchSuccessPolicy(job, t.completed, completions) : std::nullopt) {
       interimCondition = condition(kSuccessCriteriaMet, "True", "SuccessPolicy", *rule, now);
     } else if (complete) {
       interimCondition = condition(kSuccessCriteriaMet, "True", "CompletionsReached",

@@ -14,12 +14,12 @@ namespace {
 const TimePoint kNow = *parseTime("2026-11-27T12:00:00Z");
 
 json indexedJob(int completions, json extra = json::object()) {
-  json spec = {{"completionMode", "Indexed"},
-               {"completions", completions},
-               {"parallelism", completions},
-               {"backoffLimit", 2147483647},
-               {"template",
-                {{"spec", {{"restartPolicy", "Never"}, {"containers", {{{"name", "c"}}}}}}}}};
+  json spec = {
+      {"completionMode", "Indexed"},
+      {"completions", completions},
+      {"parallelism", completions},
+      {"backoffLimit", 2147483647},
+      {"template", {{"spec", {{"restartPolicy", "Never"}, {"containers", {{{"name", "c"}}}}}}}}};
   spec.update(extra);
   return {{"metadata", {{"name", "work"}, {"namespace", "default"}, {"uid", "job-uid"}}},
           {"spec", spec},
@@ -237,6 +237,12 @@ TEST_CASE("the replacement of an index waits out a backoff doubling with its fai
   CHECK(job::replacementBackoff(pod, kNow + std::chrono::seconds(60)).count() == 0);
   pod["metadata"]["annotations"][job::kIndexFailureCount] = "20";
   CHECK(job::replacementBackoff(pod, kNow) == std::chrono::milliseconds(358000));  // 6 min cap
+  // A pod deleted while it ran counts from when its grace period began.
+  json deleted = indexPod("d", "Running", 0);
+  deleted["metadata"]["deletionTimestamp"] = "2026-11-27T12:00:30Z";
+  deleted["metadata"]["deletionGracePeriodSeconds"] = 30;
+  CHECK(job::replacementBackoff(deleted, kNow + std::chrono::seconds(4)) ==
+        std::chrono::milliseconds(6000));
   // A count that does not parse reads as 0.
   pod["metadata"]["annotations"][job::kIndexFailureCount] = "-4";
   CHECK(job::replacementBackoff(pod, kNow) == std::chrono::milliseconds(8000));
