@@ -15,8 +15,9 @@
 // Runs every Job's pods to completion (upstream's job controller): creates pods from the
 // template up to parallelism (one per missing index for Indexed Jobs), counts succeeded and
 // failed pods, enforces backoffLimit and activeDeadlineSeconds, suspends and resumes, and
-// writes status (active, ready, terminating, succeeded, failed, completedIndexes, startTime,
-// completionTime, conditions). Pods carry the batch.kubernetes.io/job-tracking finalizer until
+// writes status (active, ready, terminating, succeeded, failed, completedIndexes, failedIndexes,
+// startTime, completionTime, conditions); Indexed Jobs may retry per index and end early by a
+// success policy. Pods carry the batch.kubernetes.io/job-tracking finalizer until
 // they are counted; a pod whose Job is gone or finished loses it.
 namespace tug::controllers {
 
