@@ -246,6 +246,188 @@ class JobTest(JobsTestCase):
         self.wait_until(lambda: not self.job_pods("brief"), "its pods to be deleted", timeout=30)
 
 
+INDEX = "batch.kubernetes.io/job-completion-index"
+FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
+
+
+def indexed_job(name, completions, exit_indexes=None, fail_indexes=None, exit_code=None,
+                **spec):
+    """An Indexed Job whose pods finish after a second: only those of exit_indexes when given
+    (the others run until deleted), failing for the indexes in fail_indexes."""
+    manifest = job_manifest(name, exit_code=exit_code, completionMode="Indexed",
+                            completions=completions, parallelism=completions, **spec)
+    annotations = manifest["spec"]["template"]["metadata"]["annotations"]
+    if exit_indexes is not None:
+        annotations["hollow.tug.dev/exit-indexes"] = exit_indexes
+    if fail_indexes is not None:
+        annotations["hollow.tug.dev/fail-indexes"] = fail_indexes
+    return manifest
+
+
+class IndexedJobPolicyTest(JobsTestCase):
+    """backoffLimitPerIndex, maxFailedIndexes, the FailIndex action and successPolicy."""
+
+    def condition(self, job, kind):
+        found = [c for c in job["status"].get("conditions", []) if c["type"] == kind]
+        self.assertEqual(len(found), 1, job["status"])
+        return found[0]
+
+    def pods_by_index(self, name):
+        by_index = {}
+        for pod in self.job_pods(name):
+            by_index.setdefault(int(pod["metadata"]["annotations"][INDEX]), []).append(pod)
+        return by_index
+
+    def test_backoff_limit_per_index_retries_and_fails_only_that_index(self):
+        self.apply(indexed_job("per", 3, fail_indexes="1", backoffLimitPerIndex=1))
+        self.wait_condition("job", "per", "failed", timeout="90s")
+        job = self.job("per")
+        status = job["status"]
+        self.assertEqual(status["failedIndexes"], "1")
+        self.assertEqual(status["completedIndexes"], "0,2")
+        self.assertEqual((status["failed"], status["succeeded"]), (2, 2))
+        self.assertNotIn("active", status)
+        self.assertEqual(status["terminating"], 0)
+        self.assertEqual(status["uncountedTerminatedPods"], {})
+        self.assertEqual(condition_types(job), ["FailureTarget", "Failed"])
+        failed = self.condition(job, "Failed")
+        self.assertEqual((failed["reason"], failed["message"]),
+                         ("FailedIndexes", "Job has failed indexes"))
+        # Spec defaults: the global limit is effectively unlimited with a per-index one.
+        self.assertEqual(job["spec"]["backoffLimit"], 2147483647)
+        by_index = self.pods_by_index("per")
+        # Index 1 ran twice, the replacement one failure further; the others once.
+        self.assertEqual(sorted(p["metadata"]["annotations"][FAILURE_COUNT]
+                                for p in by_index[1]), ["0", "1"])
+        self.assertEqual([p["status"]["phase"] for p in by_index[1]], ["Failed", "Failed"])
+        for index in (0, 2):
+            self.assertEqual(len(by_index[index]), 1)
+            self.assertEqual(by_index[index][0]["metadata"]["annotations"][FAILURE_COUNT], "0")
+            self.assertEqual(by_index[index][0]["status"]["phase"], "Succeeded")
+        for pod in self.job_pods("per"):
+            self.assertNotIn("batch.kubernetes.io/job-tracking",
+                             pod["metadata"].get("finalizers", []))
+        self.wait_event("per", "FailedIndexes", "Job has failed indexes")
+        out = self.ok("get", "job", "per")
+        self.assertRegex(out, r"per\s+Failed\s+2/3")
+
+    def test_max_failed_indexes_fails_the_job_and_deletes_the_rest(self):
+        self.apply(indexed_job("most", 4, exit_indexes="0,1", fail_indexes="0,1",
+                               backoffLimitPerIndex=1, maxFailedIndexes=1))
+        self.wait_condition("job", "most", "failed", timeout="90s")
+        job = self.job("most")
+        status = job["status"]
+        failed = self.condition(job, "Failed")
+        self.assertEqual((failed["reason"], failed["message"]),
+                         ("MaxFailedIndexesExceeded",
+                          "Job has exceeded the specified maximal number of failed indexes"))
+        self.assertEqual(status["failedIndexes"], "0,1")
+        self.assertNotIn("completedIndexes", status)
+        self.assertNotIn("active", status)
+        # Indexes 0 and 1 ran twice each; the pods of 2 and 3, still running, were deleted.
+        self.wait_until(lambda: sorted(self.pods_by_index("most")) == [0, 1],
+                        "the running pods to be deleted")
+        by_index = self.pods_by_index("most")
+        for index in (0, 1):
+            self.assertEqual(sorted(p["metadata"]["annotations"][FAILURE_COUNT]
+                                    for p in by_index[index]), ["0", "1"])
+        # Four failed pods and the two deleted before they finished.
+        self.assertEqual(status["failed"], 6)
+
+    def test_fail_index_rule_fails_the_index_at_the_first_failure(self):
+        policy = {"rules": [{"action": "FailIndex",
+                             "onExitCodes": {"operator": "In", "values": [42]}}]}
+        self.apply(indexed_job("fatal-index", 2, fail_indexes="0", exit_code=42,
+                               backoffLimitPerIndex=3, podFailurePolicy=policy))
+        self.wait_condition("job", "fatal-index", "failed")
+        job = self.job("fatal-index")
+        self.assertEqual(job["status"]["failedIndexes"], "0")
+        self.assertEqual(job["status"]["completedIndexes"], "1")
+        self.assertEqual(self.condition(job, "Failed")["reason"], "FailedIndexes")
+        by_index = self.pods_by_index("fatal-index")
+        self.assertEqual(len(by_index[0]), 1)  # three retries allowed, none made
+        term = by_index[0][0]["status"]["containerStatuses"][0]["state"]["terminated"]
+        self.assertEqual(term["exitCode"], 42)
+
+    def test_success_policy_completes_the_job_early(self):
+        self.apply(indexed_job("pick", 4, exit_indexes="0,1",
+                               successPolicy={"rules": [{"succeededIndexes": "0-1"}]}))
+        self.wait_condition("job", "pick", "complete")
+        job = self.job("pick")
+        status = job["status"]
+        self.assertEqual(condition_types(job), ["SuccessCriteriaMet", "Complete"])
+        for kind in ("SuccessCriteriaMet", "Complete"):
+            c = self.condition(job, kind)
+            self.assertEqual((c["reason"], c["message"]),
+                             ("SuccessPolicy", "Matched rules at index 0"))
+        self.assertEqual(status["completedIndexes"], "0,1")
+        self.assertEqual(status["succeeded"], 2)
+        self.assertNotIn("active", status)
+        self.assertEqual(status["terminating"], 0)
+        self.assertIn("completionTime", status)
+        self.assertNotIn("failedIndexes", status)
+        # Indexes 2 and 3 ran until the policy was met; their pods were deleted.
+        self.wait_until(lambda: sorted(self.pods_by_index("pick")) == [0, 1],
+                        "the other pods to be deleted")
+        self.wait_event("pick", "Completed", "Job completed")
+        out = self.ok("get", "job", "pick")
+        self.assertRegex(out, r"pick\s+Complete\s+2/4")
+
+    def test_bad_per_index_and_success_policy_fields_are_invalid(self):
+        # successPolicy needs an Indexed Job.
+        bad = job_manifest("plain", successPolicy={"rules": [{"succeededCount": 1}]})
+        r = self.run_kubectl("apply", "-f", "-", stdin=json.dumps(bad))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("spec.successPolicy: Invalid value", r.stderr)
+        self.assertIn("requires indexed completion mode", r.stderr)
+        code, body = self.call("POST", JOBS, bad)
+        self.assertEqual(code, 422, body)
+        self.assertEqual((body["kind"], body["reason"]), ("Status", "Invalid"))
+        self.assertEqual(body["details"]["kind"], "Job")
+        self.assertEqual(body["details"]["name"], "plain")
+        self.assertEqual([(c["reason"], c["field"]) for c in body["details"]["causes"]],
+                         [("FieldValueInvalid", "spec.successPolicy")])
+        self.assertEqual(self.call("GET", JOBS + "/plain")[0], 404)
+
+        bad = job_manifest("plain", backoffLimitPerIndex=1, maxFailedIndexes=1)
+        code, body = self.call("POST", JOBS, bad)
+        self.assertEqual(code, 422, body)
+        causes = [(c["field"], c["message"]) for c in body["details"]["causes"]]
+        self.assertIn(("spec.backoffLimitPerIndex",
+                       "Invalid value: 1: requires indexed completion mode"), causes)
+        self.assertIn(("spec.maxFailedIndexes",
+                       "Invalid value: 1: requires indexed completion mode"), causes)
+
+        bad = indexed_job("rules", 3, backoffLimitPerIndex=1, maxFailedIndexes=4,
+                          successPolicy={"rules": [{"succeededIndexes": "2,0"},
+                                                   {"succeededCount": 4}, {}]})
+        code, body = self.call("POST", JOBS, bad)
+        self.assertEqual(code, 422, body)
+        causes = [(c["reason"], c["field"], c["message"]) for c in body["details"]["causes"]]
+        self.assertEqual(causes, [
+            ("FieldValueInvalid", "spec.maxFailedIndexes",
+             "Invalid value: 4: must be less than or equal to completions"),
+            ("FieldValueInvalid", "spec.successPolicy.rules[0].succeededIndexes",
+             'Invalid value: "2,0": error parsing succeededIndexes: non-increasing order, '
+             'previous: 2, current: 0'),
+            ("FieldValueInvalid", "spec.successPolicy.rules[1].succeededCount",
+             "Invalid value: 4: must be less than or equal to 3 (the number of specified "
+             "completions)"),
+            ("FieldValueRequired", "spec.successPolicy.rules[2]",
+             "Required value: at least one of succeededCount or succeededIndexes must be "
+             "specified")])
+
+        # successPolicy cannot change once set.
+        self.apply(indexed_job("fixed", 2, exit_indexes="",
+                               successPolicy={"rules": [{"succeededCount": 1}]}))
+        r = self.run_kubectl("patch", "job", "fixed", "--type=merge", "-p",
+                             json.dumps({"spec": {"successPolicy": {
+                                 "rules": [{"succeededCount": 2}]}}}))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("spec.successPolicy: Invalid value", r.stderr)
+        self.assertIn("field is immutable", r.stderr)
+
+
 class CronJobTest(JobsTestCase):
     def test_cronjob_creates_jobs(self):
         self.apply(cronjob_manifest("tick"))

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace tug::hollow {
 namespace {
@@ -51,8 +52,14 @@ bool finished(const json& pod) {
 
 // A pod annotated hollow.tug.dev/exit-after-seconds: "N" finishes N seconds after its start:
 // Succeeded, or Failed when hollow.tug.dev/exit-code is not "0" (whatever its restartPolicy).
+// For the pods of an Indexed Job, hollow.tug.dev/exit-indexes: "0,2" lets only the listed
+// completion indexes finish (the others run until deleted), and hollow.tug.dev/fail-indexes:
+// "1,3" makes only the listed ones fail (exit code 1 unless exit-code says otherwise).
 constexpr const char* kExitAfter = "hollow.tug.dev/exit-after-seconds";
 constexpr const char* kExitCode = "hollow.tug.dev/exit-code";
+constexpr const char* kExitIndexes = "hollow.tug.dev/exit-indexes";
+constexpr const char* kFailIndexes = "hollow.tug.dev/fail-indexes";
+constexpr const char* kCompletionIndex = "batch.kubernetes.io/job-completion-index";
 
 std::optional<int> annotationInt(const json& pod, const char* key) {
   const json meta = pod.value("metadata", json::object());
@@ -68,9 +75,42 @@ std::optional<int> annotationInt(const json& pod, const char* key) {
   }
 }
 
+// Whether the pod's completion index is in the list the annotation `key` holds; nullopt when
+// the pod has no such annotation.
+std::optional<bool> indexListed(const json& pod, const char* key) {
+  const json annotations =
+      pod.value("metadata", json::object()).value("annotations", json::object());
+  auto listed = annotations.find(key);
+  if (listed == annotations.end() || !listed->is_string()) {
+    return std::nullopt;
+  }
+  auto index = annotations.find(kCompletionIndex);
+  if (index == annotations.end() || !index->is_string()) {
+    return false;
+  }
+  std::stringstream list(listed->get<std::string>());
+  for (std::string item; std::getline(list, item, ',');) {
+    if (item == index->get<std::string>()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int exitCodeOf(const json& pod) {
+  auto failing = indexListed(pod, kFailIndexes);
+  if (!failing) {
+    return annotationInt(pod, kExitCode).value_or(0);
+  }
+  return *failing ? annotationInt(pod, kExitCode).value_or(1) : 0;
+}
+
 // How long until a running pod's containers exit, when the pod asks for that.
 std::optional<std::chrono::milliseconds> untilExit(const json& pod, TimePoint now) {
   auto after = annotationInt(pod, kExitAfter);
+  if (indexListed(pod, kExitIndexes) == std::optional<bool>(false)) {
+    return std::nullopt;
+  }
   const std::string start = pod.value("status", json::object()).value("startTime", "");
   std::tm tm{};
   if (!after || strptime(start.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) {
@@ -348,8 +388,7 @@ Status Fleet::handlePod(const std::string& key) {
       queue_.addAfter(key, *wait);
       return Status::ok();
     }
-    json patch = {{"status", finishedPodStatus(*pod, annotationInt(*pod, kExitCode).value_or(0),
-                                               now)}};
+    json patch = {{"status", finishedPodStatus(*pod, exitCodeOf(*pod), now)}};
     return client_.patch(kPods, ns, name, client::PatchType::kMerge, patch.dump(), "status")
         .status();
   }

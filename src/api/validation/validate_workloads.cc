@@ -1,6 +1,7 @@
 // apps and batch kinds (upstream pkg/apis/apps/validation and pkg/apis/batch/validation).
 #include <strings.h>
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <set>
@@ -404,6 +405,188 @@ ErrorList validatePodFailurePolicy(const Json& spec, const Path& p) {
   return errs;
 }
 
+// Reads "1,3-5" as upstream's validateIndexesFormat does: intervals in increasing order, each
+// one index or "first-last" with first < last, all below `completions`. Returns how many
+// indexes it names, or sets `error` to upstream's words.
+long long countIndexes(const std::string& text, long long completions, std::string* error) {
+  auto number = [&](const std::string& part, long long* out) {
+    const bool digits = !part.empty() && part.size() <= 18 &&
+                        std::all_of(part.begin() + (part[0] == '+' ? 1 : 0), part.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                        part != "+";
+    if (!digits) {
+      *error = "cannot convert string to integer for index: \"" + part + "\"";
+      return false;
+    }
+    *out = std::stoll(part);
+    if (*out >= completions) {
+      *error = "too large index: \"" + part + "\"";
+      return false;
+    }
+    return true;
+  };
+  if (text.empty()) {
+    return 0;
+  }
+  long long total = 0;
+  std::optional<long long> last;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string interval =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const size_t dash = interval.find('-');
+    if (dash != std::string::npos && interval.find('-', dash + 1) != std::string::npos) {
+      *error = "the fragment \"" + interval +
+               "\" violates the requirement that an index interval can have at most two parts "
+               "separated by '-'";
+      return 0;
+    }
+    long long first = 0, end = 0;
+    if (!number(interval.substr(0, dash), &first)) {
+      return 0;
+    }
+    end = first;
+    if (dash != std::string::npos) {
+      if (!number(interval.substr(dash + 1), &end)) {
+        return 0;
+      }
+      if (first >= end) {
+        *error = "non-increasing order, previous: " + std::to_string(first) +
+                 ", current: " + std::to_string(end);
+        return 0;
+      }
+    }
+    if (last && *last >= first) {
+      *error = "non-increasing order, previous: " + std::to_string(*last) +
+               ", current: " + std::to_string(first);
+      return 0;
+    }
+    total += end - first + 1;
+    last = end;
+    if (comma == std::string::npos) {
+      return total;
+    }
+    start = comma + 1;
+  }
+}
+
+// spec.successPolicy of an Indexed Job, as upstream's validateSuccessPolicy: 1 to 20 rules,
+// each with succeededIndexes (well formed, below completions) and/or succeededCount (at most
+// completions, and at most the number of succeededIndexes).
+ErrorList validateSuccessPolicy(const Json& spec, const Path& p) {
+  ErrorList errs;
+  const Path rulesPath = p.child("rules");
+  const Json* rules = arrayField(objectOrEmpty(objectField(spec, "successPolicy")), "rules");
+  if (rules == nullptr || rules->empty()) {
+    errs.push_back(required(rulesPath,
+                            "at least one rules must be specified when the successPolicy is "
+                            "specified"));
+    return errs;
+  }
+  if (rules->size() > 20) {
+    errs.push_back(tooMany(rulesPath, rules->size(), 20));
+  }
+  const auto completions = intField(spec, "completions");
+  for (size_t i = 0; i < rules->size(); ++i) {
+    static const Json kEmpty = Json::object();
+    const Json& rule = (*rules)[i].is_object() ? (*rules)[i] : kEmpty;
+    const Path rp = rulesPath.index(i);
+    const Json* indexes = field(rule, "succeededIndexes");
+    const auto count = intField(rule, "succeededCount");
+    if (indexes == nullptr && !count) {
+      errs.push_back(
+          required(rp, "at least one of succeededCount or succeededIndexes must be specified"));
+    }
+    long long total = 0;
+    if (indexes != nullptr) {
+      const Path ip = rp.child("succeededIndexes");
+      const std::string text = indexes->is_string() ? indexes->get<std::string>() : "";
+      if (text.size() > 64 * 1024) {
+        errs.push_back(tooLong(ip, 64 * 1024));
+      }
+      std::string error;
+      total = countIndexes(text, completions.value_or(0), &error);
+      if (!error.empty()) {
+        errs.push_back(invalid(ip, text, "error parsing succeededIndexes: " + error));
+      }
+    }
+    if (count) {
+      const Path cp = rp.child("succeededCount");
+      append(errs, nonNegative(rule, "succeededCount", cp));
+      if (completions && *count > *completions) {
+        errs.push_back(invalid(cp, *count,
+                               "must be less than or equal to " + std::to_string(*completions) +
+                                   " (the number of specified completions)"));
+      }
+      if (indexes != nullptr && *count > total) {
+        errs.push_back(invalid(cp, *count,
+                               "must be less than or equal to " + std::to_string(total) +
+                                   " (the number of indexes in the specified succeededIndexes "
+                                   "field)"));
+      }
+    }
+  }
+  return errs;
+}
+
+// backoffLimitPerIndex and maxFailedIndexes: Indexed Jobs only, maxFailedIndexes only with a
+// per-index limit and at most completions (and 100000).
+ErrorList validateIndexLimits(const Json& spec, const Path& p) {
+  ErrorList errs;
+  for (const char* n : {"backoffLimitPerIndex", "maxFailedIndexes"}) {
+    append(errs, nonNegative(spec, n, p.child(n)));
+  }
+  const auto perIndex = intField(spec, "backoffLimitPerIndex");
+  const auto maxFailed = intField(spec, "maxFailedIndexes");
+  const auto completions = intField(spec, "completions");
+  const auto parallelism = intField(spec, "parallelism");
+  if (maxFailed && !perIndex) {
+    errs.push_back(required(p.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
+  }
+  if (stringField(spec, "completionMode") == "Indexed") {
+    if (parallelism && *parallelism > 100000) {
+      errs.push_back(invalid(p.child("parallelism"), *parallelism,
+                             "must be less than or equal to 100000 when completion mode is "
+                             "Indexed"));
+    }
+    if (completions && maxFailed && *maxFailed > *completions) {
+      errs.push_back(invalid(p.child("maxFailedIndexes"), *maxFailed,
+                             "must be less than or equal to completions"));
+    }
+    if (maxFailed && *maxFailed > 100000) {
+      errs.push_back(
+          invalid(p.child("maxFailedIndexes"), *maxFailed, "must be less than or equal to 100000"));
+    }
+    if (completions && *completions > 100000 && perIndex) {
+      if (!maxFailed) {
+        errs.push_back(required(p.child("maxFailedIndexes"),
+                                "must be specified when completions is above 100000"));
+      }
+      if (parallelism && *parallelism > 10000) {
+        errs.push_back(invalid(p.child("parallelism"), *parallelism,
+                               "must be less than or equal to 10000 when completions are above "
+                               "100000 and used with backoff limit per index"));
+      }
+      if (maxFailed && *maxFailed > 10000) {
+        errs.push_back(invalid(p.child("maxFailedIndexes"), *maxFailed,
+                               "must be less than or equal to 10000 when completions are above "
+                               "100000 and used with backoff limit per index"));
+      }
+    }
+  } else {
+    if (perIndex) {
+      errs.push_back(
+          invalid(p.child("backoffLimitPerIndex"), *perIndex, "requires indexed completion mode"));
+    }
+    if (maxFailed) {
+      errs.push_back(
+          invalid(p.child("maxFailedIndexes"), *maxFailed, "requires indexed completion mode"));
+    }
+  }
+  return errs;
+}
+
 }  // namespace
 
 ErrorList validateJob(const Json& obj) {
@@ -419,6 +602,17 @@ ErrorList validateJob(const Json& obj) {
   if (stringField(spec, "completionMode") == "Indexed" && !has(spec, "completions")) {
     errs.push_back(required(p.child("completions"),
                             "when completion mode is Indexed"));
+  }
+  append(errs, validateIndexLimits(spec, p));
+  if (has(spec, "successPolicy")) {
+    if (stringField(spec, "completionMode") != "Indexed") {
+      // Upstream shows the Go struct with its pointers' addresses here; the value is left out.
+      FieldError e = invalid(p.child("successPolicy"), nullptr, "requires indexed completion mode");
+      e.showValue = false;
+      errs.push_back(std::move(e));
+    } else {
+      append(errs, validateSuccessPolicy(spec, p.child("successPolicy")));
+    }
   }
   append(errs, oneOf(spec, "podReplacementPolicy", p.child("podReplacementPolicy"),
                      {"TerminatingOrFailed", "Failed"}, false));
@@ -462,7 +656,8 @@ ErrorList validateJobUpdate(const Json& obj, const Json& old) {
   if (tmpl != fieldOr(before, "template")) {
     errs.push_back(immutable(p.child("template"), tmpl));
   }
-  for (const char* key : {"completionMode", "podFailurePolicy", "backoffLimitPerIndex"}) {
+  for (const char* key :
+       {"completionMode", "podFailurePolicy", "backoffLimitPerIndex", "successPolicy"}) {
     if (fieldOr(spec, key) != fieldOr(before, key)) {
       errs.push_back(immutable(p.child(key), fieldOr(spec, key)));
     }

@@ -150,7 +150,8 @@ Status JobController::sync(const std::string& key) {
   Status manageStatus = deletePods(*job, key, d.podsToDelete);
   int created = 0;
   if (manageStatus.isOk() && (d.createCount > 0 || !d.createIndexes.empty())) {
-    manageStatus = createPods(*job, key, d.createCount, d.createIndexes, created);
+    manageStatus =
+        createPods(*job, key, d.createCount, d.createIndexes, d.indexAnnotations, created);
   }
   if (created > 0) {
     d.status["active"] = intAt(d.status, {"active"}) + created;
@@ -173,13 +174,21 @@ Status JobController::sync(const std::string& key) {
 }
 
 Status JobController::createPods(const json& job, const std::string& key, int count,
-                                 const std::vector<int64_t>& indexes, int& created) {
+                                 const std::vector<int64_t>& indexes,
+                                 const std::map<int64_t, json>& annotations, int& created) {
   const bool indexed = !indexes.empty();
   const int total = indexed ? static_cast<int>(indexes.size()) : count;
   std::vector<json> pods;
   for (int i = 0; i < total; ++i) {
-    auto pod =
-        job::podFromTemplate(job, indexed ? std::optional<int64_t>(indexes[i]) : std::nullopt);
+    std::optional<int64_t> index;
+    json extra;
+    if (indexed) {
+      index = indexes[i];
+      if (auto it = annotations.find(indexes[i]); it != annotations.end()) {
+        extra = it->second;
+      }
+    }
+    auto pod = job::podFromTemplate(job, index, extra);
     if (!pod.ok()) {
       return pod.status();
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,8 +15,9 @@
 // Runs every Job's pods to completion (upstream's job controller): creates pods from the
 // template up to parallelism (one per missing index for Indexed Jobs), counts succeeded and
 // failed pods, enforces backoffLimit and activeDeadlineSeconds, suspends and resumes, and
-// writes status (active, ready, terminating, succeeded, failed, completedIndexes, startTime,
-// completionTime, conditions). Pods carry the batch.kubernetes.io/job-tracking finalizer until
+// writes status (active, ready, terminating, succeeded, failed, completedIndexes, failedIndexes,
+// startTime, completionTime, conditions); Indexed Jobs may retry per index and end early by a
+// success policy. Pods carry the batch.kubernetes.io/job-tracking finalizer until
 // they are counted; a pod whose Job is gone or finished loses it.
 namespace tug::controllers {
 
@@ -40,7 +42,8 @@ class JobController {
   void podEvent(const json& pod, bool added, bool deleted);
   std::optional<json> ownerJob(const json& pod) const;
   Status createPods(const json& job, const std::string& key, int count,
-                    const std::vector<int64_t>& indexes, int& created);
+                    const std::vector<int64_t>& indexes, const std::map<int64_t, json>& annotations,
+                    int& created);
   Status deletePods(const json& job, const std::string& key, const std::vector<json>& pods);
   Status untrack(const std::vector<json>& pods);
   Status syncOrphan(const std::string& podKey);

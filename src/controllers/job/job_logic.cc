@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <tuple>
 
+#include "controllers/job/index_failures.h"
 #include "controllers/job/pod_failure_policy.h"
+#include "controllers/job/success_policy.h"
 
 namespace tug::controllers::job {
 namespace {
@@ -80,29 +82,6 @@ int64_t restartsOf(const json& pod) {
   return total;
 }
 
-// When the last failed pod's containers ended (its Ready condition's change when no container
-// says).
-std::optional<TimePoint> finishedAt(const json& pod) {
-  std::optional<TimePoint> last;
-  const json* statuses = at(pod, {"status", "containerStatuses"});
-  if (statuses != nullptr && statuses->is_array()) {
-    for (const json& s : *statuses) {
-      const json* t = at(s, {"state", "terminated", "finishedAt"});
-      if (t != nullptr && t->is_string()) {
-        if (auto parsed = parseTime(t->get<std::string>()); parsed && (!last || *parsed > *last)) {
-          last = parsed;
-        }
-      }
-    }
-  }
-  if (!last) {
-    if (const json* ready = findCondition(pod, "Ready")) {
-      last = parseTime(ready->value("lastTransitionTime", ""));
-    }
-  }
-  return last;
-}
-
 void setCount(json& status, const char* key, int64_t value) {
   if (value > 0) {
     status[key] = value;
@@ -123,10 +102,15 @@ struct Tally {
   bool allCounted = true;
   std::string failJob;  // a pod failure that podFailurePolicy says ends the Job: why
   std::vector<json> podsToUntrack;
+  IndexFailures indexes;  // with backoffLimitPerIndex
+  int64_t held = 0;       // failed pods kept uncounted until their index's replacement exists
+  bool holding = false;   // some pod is kept so (its failure counted or not)
 };
 
+// `holdReplaced`: the failed pods whose replacement is still to come keep their finalizer and
+// stay uncounted (backoffLimitPerIndex); a finished Job holds none.
 Tally tally(const json& job, const json& status, const std::vector<json>& pods, bool indexed,
-            int64_t completions) {
+            int64_t completions, bool holdReplaced) {
   Tally t;
   // What status.uncountedTerminatedPods lists: pods counted once their finalizer is off.
   json uncountedField = status.value("uncountedTerminatedPods", json::object());
@@ -151,6 +135,29 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
   if (indexed) {
     t.completed = parseIndexes(status.value("completedIndexes", ""), completions);
   }
+  std::set<std::string> held;
+  if (hasBackoffLimitPerIndex(job)) {
+    std::set<int64_t> completed = t.completed, running;
+    for (const json& pod : pods) {
+      const std::string phase = podPhase(pod);
+      auto i = podIndex(pod);
+      if (!i || *i >= completions) {
+        continue;
+      }
+      if (phase == "Succeeded" && hasTrackingFinalizer(pod)) {
+        completed.insert(*i);
+      } else if (phase != "Succeeded" && phase != "Failed" && !beingDeleted(pod)) {
+        running.insert(*i);
+      }
+    }
+    t.indexes = indexFailures(job, pods, completions, completed, running);
+    for (const auto& [index, pod] : t.indexes.replaced) {
+      // Already listed as failed: it is counted the usual way.
+      if (holdReplaced && !uncountedFailed.count(uidOf(pod))) {
+        held.insert(uidOf(pod));
+      }
+    }
+  }
   std::set<std::string> tracked;  // uids of the pods still holding the finalizer
   for (const json& pod : pods) {
     const std::string phase = podPhase(pod);
@@ -170,6 +177,12 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
     const bool podFailed =
         !ignored &&
         (phase == "Failed" || (!onlyFailedPhase && beingDeleted(pod) && !podSucceeded));
+    if (held.count(uid)) {
+      t.holding = true;
+      t.held += podFailed ? 1 : 0;
+      t.terminating += phase != "Failed" && beingDeleted(pod) ? 1 : 0;
+      continue;
+    }
     if (podSucceeded && holds && !uncountedSucceeded.count(uid)) {
       uncountedSucceeded.insert(uid);
     } else if (podFailed && holds && !uncountedFailed.count(uid)) {
@@ -180,7 +193,7 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
         t.completed.insert(*i);
       }
     } else if (phase == "Failed" && !ignored) {
-      if (auto at = finishedAt(pod); at && (!t.lastFailure || *at > *t.lastFailure)) {
+      if (auto at = podFinishedAt(pod); at && (!t.lastFailure || *at > *t.lastFailure)) {
         t.lastFailure = at;
       }
     }
@@ -225,7 +238,7 @@ Tally tally(const json& job, const json& status, const std::vector<json>& pods, 
   t.countedSucceeded = succeeded - static_cast<int64_t>(uncounted["succeeded"].size());
   t.countedFailed = failed - static_cast<int64_t>(uncounted["failed"].size());
   t.succeeded = succeeded;
-  t.failed = failed;
+  t.failed = failed + t.held;  // backoffLimit counts them already
   t.uncounted = json::object();
   for (const char* key : {"succeeded", "failed"}) {
     if (!uncounted[key].empty()) {
@@ -268,7 +281,7 @@ std::string formatIndexes(const std::set<int64_t>& indexes) {
     }
     out += (out.empty() ? "" : ",") + std::to_string(first);
     if (last != first) {
-      out += "-" + std::to_string(last);
+      out += (last == first + 1 ? "," : "-") + std::to_string(last);  // "1,2" but "1-3"
     }
   }
   return out;
@@ -310,7 +323,8 @@ std::string finishedType(const json& job) {
   return "";
 }
 
-Result<json> podFromTemplate(const json& job, std::optional<int64_t> index) {
+Result<json> podFromTemplate(const json& job, std::optional<int64_t> index,
+                             const json& annotations) {
   const json* tmpl = at(job, {"spec", "template"});
   if (tmpl == nullptr || !tmpl->is_object()) {
     return invalid("unable to create pods, no template");
@@ -329,6 +343,11 @@ Result<json> podFromTemplate(const json& job, std::optional<int64_t> index) {
     const std::string text = std::to_string(*index);
     podMeta["generateName"] = nameOf(job) + "-" + text + "-";
     podMeta["annotations"][kCompletionIndex] = text;
+    if (annotations.is_object()) {
+      for (const auto& [key, value] : annotations.items()) {
+        podMeta["annotations"][key] = value;
+      }
+    }
     podMeta["labels"][kCompletionIndex] = text;
     if (!spec.contains("hostname")) {
       spec["hostname"] = nameOf(job) + "-" + text;
@@ -388,11 +407,10 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
   const bool suspend =
       suspendField != nullptr && suspendField->is_boolean() && suspendField->get<bool>();
 
-  Tally t = tally(job, status, pods, indexed, completions);
+  const bool perIndex = hasBackoffLimitPerIndex(job);
+  Tally t = tally(job, status, pods, indexed, completions, true);
   std::vector<json>& active = t.active;
-  int64_t terminating = t.terminating;
   const int64_t succeeded = t.succeeded, failed = t.failed;
-  d.podsToUntrack = std::move(t.podsToUntrack);
 
   std::optional<std::string> startTime;
   if (const json* st = at(status, {"startTime"}); st != nullptr && st->is_string()) {
@@ -432,6 +450,19 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
                now - *started >= std::chrono::seconds(deadline)) {
       interimCondition = condition(kFailureTarget, "True", "DeadlineExceeded",
                                    "Job was active longer than specified deadline", now);
+    } else if (perIndex && at(job, {"spec", "maxFailedIndexes"}) != nullptr &&
+               static_cast<int64_t>(t.indexes.failed.size()) >
+                   intAt(job, {"spec", "maxFailedIndexes"})) {
+      interimCondition =
+          condition(kFailureTarget, "True", "MaxFailedIndexesExceeded",
+                    "Job has exceeded the specified maximal number of failed indexes", now);
+    } else if (perIndex && !t.indexes.failed.empty() &&
+               static_cast<int64_t>(t.indexes.failed.size() + t.completed.size()) >= completions) {
+      interimCondition =
+          condition(kFailureTarget, "True", "FailedIndexes", "Job has failed indexes", now);
+    } else if (auto rule =
+                   indexed ? matchSuccessPolicy(job, t.completed, completions) : std::nullopt) {
+      interimCondition = condition(kSuccessCriteriaMet, "True", "SuccessPolicy", *rule, now);
     } else if (complete) {
       interimCondition = condition(kSuccessCriteriaMet, "True", "CompletionsReached",
                                    "Reached expected number of succeeded pods", now);
@@ -445,6 +476,11 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     }
   }
 
+  if (!interimCondition.is_null() && t.holding) {
+    t = tally(job, status, pods, indexed, completions, false);  // a finished Job replaces none
+  }
+  int64_t terminating = t.terminating;
+  d.podsToUntrack = std::move(t.podsToUntrack);
   int64_t activeCount = static_cast<int64_t>(active.size());
   if (!interimCondition.is_null()) {
     // Finished: what still runs goes; the terminal condition waits until it is gone.
@@ -491,8 +527,9 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
       }
     }
     // Failed pods are replaced after a backoff that doubles with each failure.
+    // With backoffLimitPerIndex each index waits on its own (below).
     bool backingOff = false;
-    if (t.lastFailure) {
+    if (t.lastFailure && !perIndex) {
       auto delay = kBackoffBase * (int64_t{1} << std::min<int64_t>(failed - 1, 6));
       delay = std::min(delay, std::chrono::duration_cast<decltype(delay)>(kBackoffMax));
       if (now < *t.lastFailure + delay) {
@@ -506,15 +543,33 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     }
     if (canManage) {
       if (indexed) {
-        int64_t room = parallelism - activeCount;
+        int64_t room = std::min<int64_t>(parallelism - activeCount, kMaxPodCreateDeletePerSync);
+        std::vector<int64_t> pending;
         for (int64_t i = 0; i < completions && room > 0 && !backingOff; ++i) {
-          if (!t.completed.count(i) && !t.activeIndexes.count(i)) {
-            d.createIndexes.push_back(i);
+          if (!t.completed.count(i) && !t.activeIndexes.count(i) && !t.indexes.failed.count(i)) {
+            pending.push_back(i);
             --room;
           }
         }
-        if (static_cast<int64_t>(d.createIndexes.size()) > kMaxPodCreateDeletePerSync) {
-          d.createIndexes.resize(kMaxPodCreateDeletePerSync);
+        std::optional<std::chrono::milliseconds> wait;
+        for (int64_t i : pending) {
+          if (!perIndex) {
+            d.createIndexes.push_back(i);
+            continue;
+          }
+          auto previous = t.indexes.replaced.find(i);
+          const json* follows = previous == t.indexes.replaced.end() ? nullptr : &previous->second;
+          if (follows != nullptr) {
+            if (auto left = replacementBackoff(*follows, now); left.count() > 0) {
+              wait = wait ? std::min(*wait, left) : left;
+              continue;
+            }
+          }
+          d.createIndexes.push_back(i);
+          d.indexAnnotations[i] = replacementAnnotations(job, follows);
+        }
+        if (wait && (!d.requeueAfter || *wait < *d.requeueAfter)) {
+          d.requeueAfter = wait;
         }
       } else {
         int64_t want = hasCompletions
@@ -555,6 +610,11 @@ Decision decide(const json& job, const std::vector<json>& pods, TimePoint now, b
     status["completedIndexes"] = formatIndexes(t.completed);
   } else {
     status.erase("completedIndexes");
+  }
+  if (perIndex) {
+    status["failedIndexes"] = formatIndexes(t.indexes.failed);
+  } else {
+    status.erase("failedIndexes");
   }
   d.status = std::move(status);
   return d;

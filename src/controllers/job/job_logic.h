@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,9 +14,11 @@
 // The Job controller's decisions on plain objects (upstream pkg/controller/job): which pods to
 // create and delete, and the status that follows from the pods a Job owns. Succeeded pods count
 // toward completions, failed ones toward backoffLimit; once the Job meets its completions, or
-// fails (backoff limit, active deadline), the interim condition (SuccessCriteriaMet or
-// FailureTarget) is added and the remaining pods are deleted; the terminal condition (Complete
-// or Failed) follows once no pod is left running or terminating, as in 1.31.
+// fails (backoff limit, active deadline, failed indexes), the interim condition
+// (SuccessCriteriaMet or FailureTarget) is added and the remaining pods are deleted; the
+// terminal condition (Complete or Failed) follows once no pod is left running or terminating,
+// as in 1.31. Indexed Jobs may also end early by spec.successPolicy (success_policy.h) and
+// retry each index on its own with spec.backoffLimitPerIndex (index_failures.h).
 //
 // Pods are counted with the batch.kubernetes.io/job-tracking finalizer: a pod that finished
 // (or is being deleted before it succeeded) while holding it is first listed in
@@ -46,8 +49,10 @@ std::string untrackPatch();
 
 // A pod for the Job's template: generateName "<job>-" ("<job>-<index>-" when indexed), the
 // template's labels and annotations, the Job as controller; an indexed pod carries its index
-// (annotation, label, hostname "<job>-<index>", JOB_COMPLETION_INDEX in every container).
-Result<json> podFromTemplate(const json& job, std::optional<int64_t> index);
+// (annotation, label, hostname "<job>-<index>", JOB_COMPLETION_INDEX in every container) and
+// `annotations` (the index's failure counts).
+Result<json> podFromTemplate(const json& job, std::optional<int64_t> index,
+                             const json& annotations = json());
 
 struct Event {
   std::string type, reason, message;
@@ -59,6 +64,7 @@ struct Decision {
   std::vector<json> podsToUntrack;     // counted pods whose finalizer goes, after the status
   int createCount = 0;                 // pods to create (NonIndexed)
   std::vector<int64_t> createIndexes;  // indexes to create pods for (Indexed)
+  std::map<int64_t, json> indexAnnotations;  // what the pod of such an index carries besides
   std::vector<Event> events;           // to record once the status is written
   std::optional<std::chrono::milliseconds> requeueAfter;
 };

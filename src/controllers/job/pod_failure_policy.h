@@ -9,7 +9,7 @@
 // code In (or NotIn) its values, optionally only for the named container, or on a pod
 // condition of the given type and status. Its action says what the failure means: FailJob
 // ends the Job, Ignore does not count it against backoffLimit, Count (also when nothing
-// matches) counts it.
+// matches) counts it, FailIndex fails the pod's index (backoffLimitPerIndex, index_failures.h).
 namespace tug::controllers::job {
 
 enum class FailureAction { kCount, kIgnore, kFailJob, kFailIndex };

@@ -67,7 +67,9 @@ TEST_CASE("completed indexes are written and read as ranges", "[job]") {
   CHECK(job::parseIndexes("", 10).empty());
   // Indexes beyond completions and garbage are ignored.
   CHECK(job::parseIndexes("1,8-12,x,3-y", 10) == std::set<int64_t>{1, 8, 9});
-  CHECK(job::formatIndexes(job::parseIndexes("5,0-1,3", 6)) == "0-1,3,5");
+  // Two adjacent indexes are written as a pair, as upstream does.
+  CHECK(job::formatIndexes(job::parseIndexes("5,0-1,3", 6)) == "0,1,3,5");
+  CHECK(job::formatIndexes({1, 2, 4, 5, 6}) == "1,2,4-6");
 }
 
 TEST_CASE("a new job gets parallelism pods and a start time", "[job]") {

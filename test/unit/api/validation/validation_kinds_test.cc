@@ -344,3 +344,68 @@ TEST_CASE("Job podFailurePolicy", "[validation][batch]") {
       "spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only \"Never\" is "
       "supported when podFailurePolicy is specified"});
 }
+
+TEST_CASE("Job backoffLimitPerIndex, maxFailedIndexes and successPolicy", "[validation][batch]") {
+  json job = {{"metadata", {{"name", "pi"}}}, {"spec", {{"template", podTemplate()}}}};
+  job["spec"]["template"]["spec"]["restartPolicy"] = "Never";
+  json indexed = job;
+  indexed["spec"]["completionMode"] = "Indexed";
+  indexed["spec"]["completions"] = 5;
+  indexed["spec"]["backoffLimitPerIndex"] = 1;
+  indexed["spec"]["maxFailedIndexes"] = 2;
+  indexed["spec"]["successPolicy"] = {
+      {"rules", {{{"succeededIndexes", "0,2-4"}, {"succeededCount", 2}}, {{"succeededCount", 5}}}}};
+  CHECK(createErrors("batch", "Job", indexed).empty());
+
+  // The per-index fields belong to Indexed Jobs.
+  json plain = job;
+  plain["spec"]["backoffLimitPerIndex"] = 1;
+  plain["spec"]["maxFailedIndexes"] = 1;
+  plain["spec"]["successPolicy"] = {{"rules", {{{"succeededCount", 1}}}}};
+  CHECK(createErrors("batch", "Job", plain) ==
+        Messages{"spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode",
+                 "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode",
+                 "spec.successPolicy: Invalid value: requires indexed completion mode"});
+
+  json bad = indexed;
+  bad["spec"]["backoffLimitPerIndex"] = -1;
+  bad["spec"]["maxFailedIndexes"] = 6;
+  bad["spec"]["successPolicy"]["rules"] = {{{"succeededIndexes", "3,1"}},
+                                           {{"succeededIndexes", "0-5"}, {"succeededCount", 6}},
+                                           json::object(),
+                                           {{"succeededIndexes", "1-2-3"}},
+                                           {{"succeededIndexes", "x"}},
+                                           {{"succeededIndexes", "0-3"}, {"succeededCount", -1}},
+                                           {{"succeededIndexes", "0,1"}, {"succeededCount", 3}}};
+  CHECK(createErrors("batch", "Job", bad) ==
+        Messages{
+            "spec.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0",
+            "spec.maxFailedIndexes: Invalid value: 6: must be less than or equal to completions",
+            "spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"3,1\": error parsing "
+            "succeededIndexes: non-increasing order, previous: 3, current: 1",
+            "spec.successPolicy.rules[1].succeededIndexes: Invalid value: \"0-5\": error parsing "
+            "succeededIndexes: too large index: \"5\"",
+            "spec.successPolicy.rules[1].succeededCount: Invalid value: 6: must be less than or "
+            "equal to 5 (the number of specified completions)",
+            "spec.successPolicy.rules[1].succeededCount: Invalid value: 6: must be less than or "
+            "equal to 0 (the number of indexes in the specified succeededIndexes field)",
+            "spec.successPolicy.rules[2]: Required value: at least one of succeededCount or "
+            "succeededIndexes must be specified",
+            "spec.successPolicy.rules[3].succeededIndexes: Invalid value: \"1-2-3\": error "
+            "parsing succeededIndexes: the fragment \"1-2-3\" violates the requirement that an "
+            "index interval can have at most two parts separated by '-'",
+            "spec.successPolicy.rules[4].succeededIndexes: Invalid value: \"x\": error parsing "
+            "succeededIndexes: cannot convert string to integer for index: \"x\"",
+            "spec.successPolicy.rules[5].succeededCount: Invalid value: -1: must be greater than "
+            "or equal to 0",
+            "spec.successPolicy.rules[6].succeededCount: Invalid value: 3: must be less than or "
+            "equal to 2 (the number of indexes in the specified succeededIndexes field)"});
+
+  json empty = indexed;
+  empty["spec"]["successPolicy"] = {{"rules", json::array()}};
+  empty["spec"].erase("backoffLimitPerIndex");
+  CHECK(createErrors("batch", "Job", empty) ==
+        Messages{"spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified",
+                 "spec.successPolicy.rules: Required value: at least one rules must be specified "
+                 "when the successPolicy is specified"});
+}
