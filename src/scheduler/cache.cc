@@ -7,16 +7,25 @@ NodeInfo& Cache::mutableNode(const std::string& name) {
   if (!slot) {
     slot = std::make_shared<NodeInfo>();
     slot->name = name;
-    slot->node = nullptr;
   } else if (slot.use_count() > 1) {
     slot = std::make_shared<NodeInfo>(*slot);  // a snapshot still reads the old one
   }
+  slot->generation = ++generation_;
   return *slot;
+}
+
+void Cache::eraseNodeLocked(const std::string& name) {
+  nodes_.erase(name);
+  ++generation_;
 }
 
 void Cache::setNode(json node) {
   std::lock_guard lock(mu_);
-  mutableNode(memberObject(node, "metadata").value("name", "")).setNode(std::move(node));
+  NodeInfo& n = mutableNode(memberObject(node, "metadata").value("name", ""));
+  if (!n.known()) {
+    ++membershipGeneration_;
+  }
+  n.setNode(std::move(node));
 }
 
 void Cache::removeNode(const std::string& name) {
@@ -25,8 +34,11 @@ void Cache::removeNode(const std::string& name) {
   if (it == nodes_.end()) {
     return;
   }
+  if (it->second->known()) {
+    ++membershipGeneration_;
+  }
   if (it->second->pods.empty()) {
-    nodes_.erase(it);
+    eraseNodeLocked(name);
   } else {
     mutableNode(name).node = nullptr;  // its pods still count if the node comes back
   }
@@ -46,8 +58,8 @@ void Cache::unplaceLocked(const std::string& key) {
   podNodes_.erase(it);
   NodeInfo& n = mutableNode(node);
   n.removePod(key);
-  if (n.node.is_null() && n.pods.empty()) {
-    nodes_.erase(node);
+  if (!n.known() && n.pods.empty()) {
+    eraseNodeLocked(node);
   }
 }
 
@@ -87,22 +99,46 @@ bool Cache::isAssumed(const std::string& key) const {
 }
 
 Snapshot Cache::snapshot() const {
-  std::lock_guard lock(mu_);
   Snapshot s;
-  s.nodes.reserve(nodes_.size());
-  for (const auto& [name, info] : nodes_) {
-    if (!info->node.is_null()) {
-      s.nodes.push_back(info);
+  updateSnapshot(s);
+  return s;
+}
+
+void Cache::updateSnapshot(Snapshot& s) const {
+  std::lock_guard lock(mu_);
+  if (s.generation == generation_ && !s.nodes.empty()) {
+    return;
+  }
+  if (s.membershipGeneration != membershipGeneration_ || s.generation == 0) {
+    s.nodes.clear();
+    s.nodes.reserve(nodes_.size());
+    for (const auto& [name, info] : nodes_) {
+      if (info->known()) {
+        s.nodes.push_back(info);
+      }
+    }
+  } else {
+    // The same known nodes, in the same (name) order: only changed entries are replaced.
+    size_t i = 0;
+    for (const auto& [name, info] : nodes_) {
+      if (!info->known()) {
+        continue;
+      }
+      if (info->generation > s.generation) {
+        s.nodes[i] = info;
+      }
+      ++i;
     }
   }
-  return s;
+  s.generation = generation_;
+  s.membershipGeneration = membershipGeneration_;
 }
 
 size_t Cache::nodeCount() const {
   std::lock_guard lock(mu_);
   size_t n = 0;
   for (const auto& [name, info] : nodes_) {
-    n += info->node.is_null() ? 0 : 1;
+    n += info->known() ? 1 : 0;
   }
   return n;
 }

@@ -6,9 +6,7 @@
 
 namespace tug::scheduler {
 
-const json& NodeInfo::labels() const {
-  return memberObject(memberObject(node, "metadata"), "labels");
-}
+const json NodeInfo::kNoMembers = json::object();
 
 bool NodeInfo::label(const std::string& key, std::string* value) const {
   const json& l = labels();
@@ -78,9 +76,14 @@ void NodeInfo::setNode(json fresh) {
     allowedPods = q.ok() ? q->value() : 0;
   }
   ready = readyConditionTrue(fresh);
-  const json& unschedulableField = memberObject(memberObject(fresh, "spec"), "unschedulable");
+  const json& spec = memberObject(fresh, "spec");
+  const json& unschedulableField = memberObject(spec, "unschedulable");
   unschedulable = unschedulableField.is_boolean() && unschedulableField.get<bool>();
-  node = std::move(fresh);
+  auto shared = std::make_shared<const json>(std::move(fresh));
+  // The pointers go into the shared object, which moving into it did not relocate.
+  taints = &memberObject(memberObject(*shared, "spec"), "taints");
+  labels_ = &memberObject(memberObject(*shared, "metadata"), "labels");
+  node = std::move(shared);
 }
 
 NodeInfo makeNodeInfo(json node) {

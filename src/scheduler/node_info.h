@@ -12,13 +12,19 @@ namespace tug::scheduler {
 
 struct NodeInfo {
   // The node's own data and what the filters read of it, worked out once per node change
-  // rather than in every cycle for every node.
-  json node;
+  // rather than in every cycle for every node. The object is shared, never changed: copying a
+  // NodeInfo (the cache copies on write) does not copy it. Null while the node is not known.
+  static const json kNoMembers;  // an empty object
+
+  std::shared_ptr<const json> node;
   std::string name;
   Resources allocatable;
   int64_t allowedPods = 0;
-  bool ready = false;          // its Ready condition is True
-  bool unschedulable = false;  // spec.unschedulable (cordoned)
+  bool ready = false;                // its Ready condition is True
+  bool unschedulable = false;        // spec.unschedulable (cordoned)
+  const json* taints = &kNoMembers;  // spec.taints, in *node
+  // Bumped by the cache on every change, so a snapshot takes only the nodes that changed.
+  uint64_t generation = 0;
   std::vector<PodInfoPtr> pods;
   Resources requested;         // sum of the pods' requests
   Resources nonZeroRequested;  // the same with upstream's defaults for unset cpu and memory
@@ -26,14 +32,20 @@ struct NodeInfo {
 
   // Replaces the node's own data; the pods stay.
   void setNode(json node);
+  bool known() const { return node != nullptr; }
+  // The node object; null while it is not known.
+  const json& object() const { return node ? *node : kNoMembers; }
 
-  const json& labels() const;
+  const json& labels() const { return *labels_; }
   // The label's value; false when the node has no such label.
   bool label(const std::string& key, std::string* value) const;
 
   void addPod(PodInfoPtr pod);
   // False when the pod (by key) is not on this node.
   bool removePod(const std::string& key);
+
+ private:
+  const json* labels_ = &kNoMembers;  // metadata.labels, in *node
 };
 using NodeInfoPtr = std::shared_ptr<const NodeInfo>;
 
@@ -42,8 +54,11 @@ using NodeInfoPtr = std::shared_ptr<const NodeInfo>;
 NodeInfo makeNodeInfo(json node);
 
 // The nodes one scheduling cycle looks at: a consistent view, unchanged during the cycle.
+// Cache::updateSnapshot brings it up to date between cycles.
 struct Snapshot {
   std::vector<NodeInfoPtr> nodes;
+  uint64_t generation = 0;            // the cache's generation it reflects
+  uint64_t membershipGeneration = 0;  // ... and the set of nodes it holds
 };
 
 }  // namespace tug::scheduler

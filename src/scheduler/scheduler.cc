@@ -33,6 +33,17 @@ std::string keyOf(const json& obj) {
   return meta.value("namespace", "") + "/" + meta.value("name", "");
 }
 
+// Whether two versions of a pod look the same to a scheduling cycle (PodInfo and the plugins
+// read its spec, labels, identity and whether it is terminating, never its status).
+bool sameToScheduling(const json& old, const json& now) {
+  const json& oldMeta = memberObject(old, "metadata");
+  const json& nowMeta = memberObject(now, "metadata");
+  return memberObject(oldMeta, "uid") == memberObject(nowMeta, "uid") &&
+         oldMeta.contains("deletionTimestamp") == nowMeta.contains("deletionTimestamp") &&
+         memberObject(oldMeta, "labels") == memberObject(nowMeta, "labels") &&
+         memberObject(old, "spec") == memberObject(now, "spec");
+}
+
 json podReference(const PodInfo& pod) { return client::objectReference(pod.pod, "Pod", "v1"); }
 
 // The pod's PodScheduled condition, or null.
@@ -145,12 +156,17 @@ void Scheduler::onPodUpdate(const json& old, const json& now) {
     }
     return;
   }
+  std::string key = keyOf(now);
   if (!nodeNameOf(now).empty()) {
-    queue_.remove(keyOf(now));
+    // A bound pod's status writes (its kubelet's) change nothing the cache counts.
+    if (nodeNameOf(old) == nodeNameOf(now) && sameToScheduling(old, now) &&
+        !cache_.isAssumed(key)) {
+      return;
+    }
+    queue_.remove(key);
     cache_.setPod(podInfo(now));
     return;
   }
-  std::string key = keyOf(now);
   if (cache_.isAssumed(key)) {
     return;  // being bound: the binding's own update will place it
   }
@@ -159,9 +175,7 @@ void Scheduler::onPodUpdate(const json& old, const json& now) {
     return;
   }
   // Our own status writes change nothing that scheduling reads.
-  if (memberObject(old, "spec") == memberObject(now, "spec") &&
-      memberObject(memberObject(old, "metadata"), "labels") ==
-          memberObject(memberObject(now, "metadata"), "labels")) {
+  if (sameToScheduling(old, now)) {
     return;
   }
   queue_.add(podInfo(now));
@@ -199,7 +213,8 @@ void Scheduler::run() {
 }
 
 void Scheduler::scheduleOne(const PodInfoPtr& pod) {
-  Snapshot snapshot = cache_.snapshot();
+  cache_.updateSnapshot(snapshot_);
+  const Snapshot& snapshot = snapshot_;
   if (snapshot.nodes.empty()) {
     failed_++;
     markUnschedulable(pod, "SchedulerError", kNoNodesAvailable, "");

@@ -79,6 +79,7 @@ class Scheduler {
   client::Informer &pods_, &nodes_, &priorityClasses_;
   client::EventRecorder events_;
   Cache cache_;
+  Snapshot snapshot_;  // the scheduling loop's, brought up to date before each cycle
   SchedulingQueue queue_;
   std::unique_ptr<Profile> profile_;
   std::mt19937 rng_;

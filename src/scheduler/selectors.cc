@@ -15,15 +15,15 @@ bool labelSelectorMatches(const json& selector, const json& labels) {
 }
 
 bool nodeSelectorTermMatches(const json& term, const NodeInfo& node) {
-  return api::nodeSelectorTermMatches(term, node.node);
+  return api::nodeSelectorTermMatches(term, node.object());
 }
 
 bool nodeSelectorTermsMatch(const json& terms, const NodeInfo& node) {
-  return api::nodeSelectorTermsMatch(terms, node.node);
+  return api::nodeSelectorTermsMatch(terms, node.object());
 }
 
 bool podMatchesNodeSelectorAndAffinity(const PodInfo& pod, const NodeInfo& node) {
-  return api::podSpecFitsNode(pod.spec(), node.node);
+  return api::podSpecFitsNode(pod.spec(), node.object());
 }
 
 bool anyToleratesTaint(const json& tolerations, const json& taint) {

@@ -5,9 +5,7 @@
 namespace tug::scheduler {
 namespace {
 
-const json& taintsOf(const NodeInfo& node) {
-  return memberObject(memberObject(node.node, "spec"), "taints");
-}
+const json& taintsOf(const NodeInfo& node) { return *node.taints; }
 
 }  // namespace
 

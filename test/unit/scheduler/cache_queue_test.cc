@@ -77,6 +77,43 @@ TEST_CASE("a node's update changes what the filters read of it and keeps its pod
   CHECK(only(before).ready);  // the older snapshot still reads the node as it was
 }
 
+TEST_CASE("a snapshot brought up to date takes only the nodes that changed", "[scheduler][cache]") {
+  Cache cache;
+  cache.setNode(node("a"));
+  cache.setNode(node("b"));
+  Snapshot s;
+  cache.updateSnapshot(s);
+  REQUIRE(s.nodes.size() == 2);
+  const NodeInfoPtr a = s.nodes[0], b = s.nodes[1];
+  CHECK(a->name == "a");
+
+  cache.updateSnapshot(s);  // nothing changed: the same entries
+  CHECK(s.nodes[0] == a);
+  CHECK(s.nodes[1] == b);
+
+  cache.setPod(bound(pod("p", "1", "1Gi"), "b"));
+  Snapshot before = s;
+  cache.updateSnapshot(s);
+  CHECK(s.nodes[0] == a);  // untouched node: the very same NodeInfo
+  CHECK(s.nodes[1] != b);
+  CHECK(s.nodes[1]->pods.size() == 1);
+  CHECK(before.nodes[1]->pods.empty());  // copy on write: the older view is intact
+
+  // Pods of a node not yet known change nothing a snapshot holds.
+  cache.setPod(bound(pod("q", "1", "1Gi"), "later"));
+  cache.updateSnapshot(s);
+  CHECK(s.nodes.size() == 2);
+  // Nodes that come and go are seen, in name order.
+  cache.setNode(node("later"));
+  cache.removeNode("a");
+  cache.updateSnapshot(s);
+  REQUIRE(s.nodes.size() == 2);
+  CHECK(s.nodes[0]->name == "b");
+  CHECK(s.nodes[1]->name == "later");
+  CHECK(s.nodes[1]->pods.size() == 1);
+  CHECK(cache.snapshot().nodes.size() == 2);
+}
+
 TEST_CASE("pods of a node not yet known wait for it", "[scheduler][cache]") {
   Cache cache;
   cache.setPod(bound(pod("a", "1", "1Gi"), "later"));
