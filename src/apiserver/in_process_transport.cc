@@ -17,8 +17,9 @@ using Clock = std::chrono::steady_clock;
 // on each call, on the reader's thread.
 class InProcessWatch : public client::EventStream {
  public:
-  InProcessWatch(std::unique_ptr<httplib::Response> res, const std::string& path)
-      : res_(std::move(res)), lines_(path) {}
+  InProcessWatch(std::unique_ptr<httplib::Response> res, const std::string& path,
+                 bool omitManagedFields)
+      : res_(std::move(res)), lines_(path, omitManagedFields) {}
 
   ~InProcessWatch() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -160,7 +161,7 @@ Result<client::TransportReply> InProcessTransport::roundTrip(
 }
 
 Result<std::unique_ptr<client::EventStream>> InProcessTransport::watch(
-    const std::string& pathAndQuery) {
+    const std::string& pathAndQuery, bool omitManagedFields) {
   auto res = serve("GET", pathAndQuery, "", "");
   if (!res->content_provider_) {
     if (res->status >= 200 && res->status < 300) {
@@ -171,7 +172,7 @@ Result<std::unique_ptr<client::EventStream>> InProcessTransport::watch(
                                    body.is_discarded() ? nlohmann::json::object() : body);
   }
   return std::unique_ptr<client::EventStream>(
-      std::make_unique<InProcessWatch>(std::move(res), pathAndQuery));
+      std::make_unique<InProcessWatch>(std::move(res), pathAndQuery, omitManagedFields));
 }
 
 }  // namespace tug::apiserver

@@ -20,7 +20,8 @@ class InProcessTransport : public client::Transport {
   InProcessTransport(const RouteTable& routes, UserInfo user, std::string userAgent);
 
   Result<client::TransportReply> roundTrip(const client::TransportRequest& request) override;
-  Result<std::unique_ptr<client::EventStream>> watch(const std::string& pathAndQuery) override;
+  Result<std::unique_ptr<client::EventStream>> watch(const std::string& pathAndQuery,
+                                                     bool omitManagedFields) override;
 
  private:
   // Runs the request's handler; the answer may be a stream (a watch).

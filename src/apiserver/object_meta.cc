@@ -11,8 +11,8 @@
 #include <ctime>
 #include <optional>
 
-#include "apiserver/json_text.h"
 #include "apiserver/resource_path.h"
+#include "common/json_text.h"
 #include "common/rfc3339.h"
 
 namespace tug::apiserver {

@@ -1,6 +1,6 @@
 #include "apiserver/selected_members.h"
 
-#include "apiserver/json_text.h"
+#include "common/json_text.h"
 
 namespace tug::apiserver {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "apiserver/json_text.h"
+#include "common/json_text.h"
 
 namespace tug::apiserver {
 namespace {

@@ -100,4 +100,11 @@ Status statusFromReply(int httpCode, const json& body) {
   }
 }
 
+json stripManagedFields(json&& obj) {
+  if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) {
+    m->erase("managedFields");
+  }
+  return std::move(obj);
+}
+
 }  // namespace tug::client

@@ -44,6 +44,9 @@ struct ListOptions {
   // Watches only: ask for BOOKMARK events (their resourceVersion lets a watch resume late).
   bool allowWatchBookmarks = false;
   int64_t timeoutSeconds = 0;
+  // Watches only, and on this side: the events' objects come without metadata.managedFields
+  // (the API has no such parameter; the transport leaves the member out as it decodes).
+  bool omitManagedFields = false;
 };
 
 struct WriteOptions {
@@ -128,5 +131,9 @@ std::string listQuery(const ListOptions& options, bool watch);
 // The Status code an API answer of `httpCode` with Status body `body` stands for, with the
 // server's message.
 Status statusFromReply(int httpCode, const json& body);
+
+// `obj` without metadata.managedFields, which is often the largest part of an object and which
+// kube-scheduler and kube-controller-manager never read either.
+json stripManagedFields(json&& obj);
 
 }  // namespace tug::client

@@ -74,8 +74,9 @@ Result<TransportReply> HttpsTransport::roundTrip(const TransportRequest& request
   return TransportReply{res->status, std::move(res->body)};
 }
 
-Result<std::unique_ptr<EventStream>> HttpsTransport::watch(const std::string& pathAndQuery) {
-  return startHttpsWatch(connect(), pathAndQuery);
+Result<std::unique_ptr<EventStream>> HttpsTransport::watch(const std::string& pathAndQuery,
+                                                           bool omitManagedFields) {
+  return startHttpsWatch(connect(), pathAndQuery, omitManagedFields);
 }
 
 }  // namespace tug::client

@@ -32,7 +32,8 @@ class HttpsTransport : public Transport {
   ~HttpsTransport() override;
 
   Result<TransportReply> roundTrip(const TransportRequest& request) override;
-  Result<std::unique_ptr<EventStream>> watch(const std::string& pathAndQuery) override;
+  Result<std::unique_ptr<EventStream>> watch(const std::string& pathAndQuery,
+                                             bool omitManagedFields) override;
 
  private:
   // A new connection to the endpoint (watches hold theirs).

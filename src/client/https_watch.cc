@@ -15,8 +15,11 @@ namespace {
 
 class HttpsWatch : public EventStream {
  public:
-  HttpsWatch(std::unique_ptr<httplib::SSLClient> connection, std::string path)
-      : connection_(std::move(connection)), path_(std::move(path)), lines_(path_) {
+  HttpsWatch(std::unique_ptr<httplib::SSLClient> connection, std::string path,
+             bool omitManagedFields)
+      : connection_(std::move(connection)),
+        path_(std::move(path)),
+        lines_(path_, omitManagedFields) {
     // A watch is quiet for as long as nothing changes: the server's timeoutSeconds, not a
     // read timeout, ends it.
     connection_->set_read_timeout(3600, 0);
@@ -112,9 +115,10 @@ class HttpsWatch : public EventStream {
 }  // namespace
 
 Result<std::unique_ptr<EventStream>> startHttpsWatch(std::unique_ptr<httplib::SSLClient> connection,
-                                                     std::string pathAndQuery) {
-  return std::unique_ptr<EventStream>(
-      std::make_unique<HttpsWatch>(std::move(connection), std::move(pathAndQuery)));
+                                                     std::string pathAndQuery,
+                                                     bool omitManagedFields) {
+  return std::unique_ptr<EventStream>(std::make_unique<HttpsWatch>(
+      std::move(connection), std::move(pathAndQuery), omitManagedFields));
 }
 
 }  // namespace tug::client

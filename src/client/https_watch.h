@@ -15,6 +15,7 @@ namespace tug::client {
 // newline-delimited events on a thread of its own. An ERROR event with code 410 ends the stream
 // with Gone; an answer other than 200 ends it with that answer's Status.
 Result<std::unique_ptr<EventStream>> startHttpsWatch(std::unique_ptr<httplib::SSLClient> connection,
-                                                     std::string pathAndQuery);
+                                                     std::string pathAndQuery,
+                                                     bool omitManagedFields);
 
 }  // namespace tug::client

@@ -186,6 +186,9 @@ bool Informer::relist() {
       return false;
     }
     for (json& obj : page->items) {
+      if (omitManagedFields_) {
+        obj = stripManagedFields(std::move(obj));
+      }
       std::string key = objectKey(obj);  // before the move: json's operator= takes by value
       fresh[key] =
           std::make_shared<const json>(transform_ ? transform_(std::move(obj)) : std::move(obj));
@@ -228,6 +231,7 @@ Status Informer::follow() {
   options.resourceVersion = resourceVersion();
   options.allowWatchBookmarks = true;
   options.timeoutSeconds = watchTimeoutSeconds();
+  options.omitManagedFields = omitManagedFields_;
   auto stream = client_.watch(resource_, ns_, options);
   if (!stream.ok()) {
     return stream.status();
@@ -312,13 +316,6 @@ void Informer::notifyDelete(const json& obj) {
       h.onDelete(obj);
     }
   }
-}
-
-json stripManagedFields(json&& obj) {
-  if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) {
-    m->erase("managedFields");
-  }
-  return std::move(obj);
 }
 
 void stopInformers(const std::vector<Informer*>& informers) {

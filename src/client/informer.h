@@ -77,6 +77,10 @@ class Informer {
   // such as the metadata, keeps only those. Objects that transform to equal values count as
   // unchanged when a list is read again.
   void setTransform(std::function<json(json&&)> transform);
+  // Call before start(). The cache and the handlers get objects without
+  // metadata.managedFields: watch events are decoded without them (cheaper than parsing and
+  // dropping them), listed objects lose them before the transform.
+  void omitManagedFields() { omitManagedFields_ = true; }
   void start();
   // Asks the informer's thread to end, without waiting for it.
   void requestStop();
@@ -112,6 +116,7 @@ class Informer {
   const std::string ns_;
   const ListOptions selectors_;
   std::function<json(json&&)> transform_;
+  bool omitManagedFields_ = false;
 
   // Held while the cache changes and its handlers hear of it, and while handlers are added
   // or removed: a handler sees each change exactly once, after its replay. Taken before mu_.
@@ -132,10 +137,6 @@ class Informer {
   EventStream* stream_ = nullptr;  // under streamMu_: stop() closes it to wake the thread
   std::thread thread_;
 };
-
-// A transform for informers of components that never read metadata.managedFields, which is
-// often the largest part of an object: kube-scheduler and kube-controller-manager drop it too.
-json stripManagedFields(json&& obj);
 
 // Stops several informers at once: each is asked first, then each is waited for, so the wait
 // is the longest one's, not their sum.

@@ -80,43 +80,44 @@ Result<ObjectList> RestClient::list(const Resource& r, std::string_view ns,
 }
 
 Result<json> RestClient::create(const Resource& r, std::string_view ns, const json& obj,
-                                 const WriteOptions& options, std::string_view name,
-                                 std::string_view subresource) {
-  return send({"POST", resourcePath(r, ns, name, subresource) + writeQuery(options), obj.dump(),
-               ""});
+                                const WriteOptions& options, std::string_view name,
+                                std::string_view subresource) {
+  return send(
+      {"POST", resourcePath(r, ns, name, subresource) + writeQuery(options), obj.dump(), ""});
 }
 
 Result<json> RestClient::update(const Resource& r, std::string_view ns, const json& obj,
-                                 std::string_view subresource, const WriteOptions& options) {
+                                std::string_view subresource, const WriteOptions& options) {
   return send({"PUT", resourcePath(r, ns, objectName(obj), subresource) + writeQuery(options),
                obj.dump(), ""});
 }
 
 Result<json> RestClient::patch(const Resource& r, std::string_view ns, std::string_view name,
-                                PatchType type, std::string_view body,
-                                std::string_view subresource, const WriteOptions& options) {
-  return send({"PATCH",
-               resourcePath(r, ns, name, subresource) + writeQuery(options),
+                               PatchType type, std::string_view body, std::string_view subresource,
+                               const WriteOptions& options) {
+  return send({"PATCH", resourcePath(r, ns, name, subresource) + writeQuery(options),
                std::string(body), patchContentType(type)});
 }
 
 Result<json> RestClient::remove(const Resource& r, std::string_view ns, std::string_view name,
-                                 const json& deleteOptions) {
+                                const json& deleteOptions) {
   return send({"DELETE", resourcePath(r, ns, name), deleteOptions.dump(), ""});
 }
 
 Status RestClient::removeCollection(const Resource& r, std::string_view ns,
-                                     const ListOptions& selectors, const json& deleteOptions) {
+                                    const ListOptions& selectors, const json& deleteOptions) {
   ListOptions only;
   only.labelSelector = selectors.labelSelector;
   only.fieldSelector = selectors.fieldSelector;
-  auto done = send({"DELETE", resourcePath(r, ns) + listQuery(only, false), deleteOptions.dump(), ""});
+  auto done =
+      send({"DELETE", resourcePath(r, ns) + listQuery(only, false), deleteOptions.dump(), ""});
   return done.ok() ? Status::ok() : done.status();
 }
 
 Result<std::unique_ptr<EventStream>> RestClient::watch(const Resource& r, std::string_view ns,
-                                                        const ListOptions& options) {
-  return transport_->watch(resourcePath(r, ns) + listQuery(options, true));
+                                                       const ListOptions& options) {
+  return transport_->watch(resourcePath(r, ns) + listQuery(options, true),
+                           options.omitManagedFields);
 }
 
 Result<std::vector<ServedResource>> RestClient::serverResources() {

@@ -11,7 +11,7 @@ Informer& SharedInformers::get(const Resource& resource) {
   std::unique_ptr<Informer>& slot = informers_[resource.group + "/" + resource.resource];
   if (!slot) {
     slot = std::make_unique<Informer>(client_, resource);
-    slot->setTransform(stripManagedFields);
+    slot->omitManagedFields();
     if (started_ && !stopped_) {
       slot->start();
     }

@@ -28,8 +28,10 @@ class Transport {
   virtual ~Transport() = default;
   // One request and its whole answer. An error only when no answer came (Unavailable).
   virtual Result<TransportReply> roundTrip(const TransportRequest& request) = 0;
-  // A watch request (`pathAndQuery` carries watch=true) streaming its events.
-  virtual Result<std::unique_ptr<EventStream>> watch(const std::string& pathAndQuery) = 0;
+  // A watch request (`pathAndQuery` carries watch=true) streaming its events, decoded without
+  // metadata.managedFields when `omitManagedFields` (ListOptions).
+  virtual Result<std::unique_ptr<EventStream>> watch(const std::string& pathAndQuery,
+                                                     bool omitManagedFields) = 0;
 };
 
 }  // namespace tug::client

@@ -14,7 +14,10 @@ namespace tug::client {
 // 410), as does a line that is not JSON.
 class WatchLineDecoder {
  public:
-  explicit WatchLineDecoder(std::string what) : what_(std::move(what)) {}
+  // `omitManagedFields`: the events' objects come without metadata.managedFields, cut out of
+  // the text before it is parsed (WatchOptions).
+  explicit WatchLineDecoder(std::string what, bool omitManagedFields = false)
+      : what_(std::move(what)), omitManagedFields_(omitManagedFields) {}
 
   // Takes the next piece of the body and calls `deliver(WatchEvent&&)` for each whole event
   // in it. Returns the Status that ends the stream, or nullopt to read on.
@@ -41,7 +44,13 @@ class WatchLineDecoder {
   std::variant<std::optional<WatchEvent>, Status> decode(std::string_view line) const;
 
   const std::string what_;
+  const bool omitManagedFields_;
   std::string pending_;
 };
+
+// The watch event line `{"type":...,"object":{...}}` without its object's
+// metadata.managedFields member; nothing when the object has none or the line is not in the
+// compact form servers write (json_text.h), for the caller to parse and erase instead.
+std::optional<std::string> withoutManagedFields(std::string_view line);
 
 }  // namespace tug::client

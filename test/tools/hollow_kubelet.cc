@@ -133,6 +133,7 @@ Fleet::Fleet(client::Client& client, FleetOptions options)
     n.index = i;
     nodes_.emplace(n.name, std::move(n));
   }
+  pods_.omitManagedFields();
   auto changed = [this](const json& pod) { podChanged(pod); };
   handlers_ = pods_.addHandlers(
       client::EventHandlers{changed, [changed](const json&, const json& now) { changed(now); },

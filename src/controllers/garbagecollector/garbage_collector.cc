@@ -178,6 +178,7 @@ Status GarbageCollector::syncMonitors() {
       auto m = std::make_unique<Monitor>();
       m->served = r;
       m->informer = std::make_unique<client::Informer>(client_, r.resource);
+      m->informer->omitManagedFields();
       // The cache keeps each object's metadata as compact JSON text: a parsed tree costs
       // several times its text in nodes, for thousands of objects that are seldom read.
       m->informer->setTransform(

@@ -6,8 +6,8 @@
 #include <optional>
 #include <random>
 
-#include "apiserver/json_text.h"
 #include "apiserver/object_meta.h"
+#include "common/json_text.h"
 #include "unit/apiserver/builtin_resource.h"
 
 using namespace tug;

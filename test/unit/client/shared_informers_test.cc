@@ -56,6 +56,9 @@ TEST_CASE("shared informers give every asker the one informer of a resource", "[
   REQUIRE(first.waitForSync(5s));
   REQUIRE(client->create(*configMaps, "default", configMap("b")).ok());
   CHECK(waitFor([&] { return firstAdds == 2 && secondAdds == 2; }));
+  auto watched = first.get("default", "b");  // from the watch, not the list
+  REQUIRE(watched.has_value());
+  CHECK_FALSE((*watched)["metadata"].contains("managedFields"));
 
   // The cache holds no managedFields; the server still does.
   auto cached = first.get("default", "a");

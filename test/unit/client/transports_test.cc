@@ -162,6 +162,34 @@ TEST_CASE("both transports end a watch from a compacted revision with Gone", "[c
   CHECK(e.status().code() == Code::kGone);
 }
 
+TEST_CASE("both transports decode watch events without managedFields when asked", "[client]") {
+  std::string transport = GENERATE(as<std::string>{}, "https", "in-process");
+  INFO("transport " << transport);
+  LocalServer server;
+  auto client = server.client(transport);
+  auto cm = Resource::builtin("", "v1", "configmaps");
+  REQUIRE(cm.ok());
+  auto created = client->create(*cm, "default", configMap("m", "x"));
+  REQUIRE(created.ok());
+  REQUIRE((*created)["metadata"].contains("managedFields"));
+  for (bool omit : {true, false}) {
+    ListOptions options;
+    options.resourceVersion = "0";  // the current state, as an ADDED event
+    options.omitManagedFields = omit;
+    auto stream = client->watch(*cm, "default", options);
+    REQUIRE(stream.ok());
+    Result<std::optional<WatchEvent>> e = std::optional<WatchEvent>();
+    for (int i = 0; i < 50 && e.ok() && !*e; ++i) {
+      e = (*stream)->next(100ms);
+    }
+    REQUIRE(e.ok());
+    REQUIRE(e->has_value());
+    CHECK((**e).object["metadata"]["name"] == "m");
+    CHECK((**e).object["data"]["k"] == "x");
+    CHECK((**e).object["metadata"].contains("managedFields") == !omit);
+  }
+}
+
 TEST_CASE("an in-process watch stops at once when closed from another thread", "[client]") {
   LocalServer server;
   auto client = server.client("in-process");

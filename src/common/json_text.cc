@@ -1,10 +1,10 @@
-#include "apiserver/json_text.h"
+#include "common/json_text.h"
 
 #include <array>
 #include <cstring>
 #include <string_view>
 
-namespace tug::apiserver {
+namespace tug {
 namespace {
 
 enum Byte : unsigned char { kOther, kQuote, kOpen, kClose, kScalar };
@@ -134,4 +134,4 @@ bool JsonText::value(std::string_view& out) {
   return true;
 }
 
-}  // namespace tug::apiserver
+}  // namespace tug

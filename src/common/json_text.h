@@ -11,7 +11,7 @@
 // a scalar is a run of the characters numbers and true/false/null are made of. It does not
 // check escapes, UTF-8 or the spelling of numbers and literals; text that tug wrote with
 // nlohmann::json is valid in those respects already.
-namespace tug::apiserver {
+namespace tug {
 
 class JsonText {
  public:
@@ -67,4 +67,4 @@ bool forEachMember(std::string_view text, Visit&& visit) {
   return t.atEnd();
 }
 
-}  // namespace tug::apiserver
+}  // namespace tug
