@@ -95,6 +95,12 @@ void Informer::requestStop() {
   if (stream_ != nullptr) {
     stream_->close();
   }
+  stopRequested_.notify_all();
+}
+
+void Informer::backOff(std::chrono::milliseconds delay) {
+  std::unique_lock<std::mutex> lock(streamMu_);
+  stopRequested_.wait_for(lock, delay, [this] { return stopping_.load(); });
 }
 
 void Informer::stop() {
@@ -157,7 +163,7 @@ void Informer::run() {
     if (!listed) {
       listed = relist();
       if (!listed) {
-        std::this_thread::sleep_for(backoff);
+        backOff(backoff);
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
         continue;
       }
@@ -167,7 +173,7 @@ void Informer::run() {
     if (ended.code() == Code::kGone) {
       listed = false;  // too far behind: list again
     } else if (!stopping_ && ended.code() != Code::kUnavailable) {
-      std::this_thread::sleep_for(backoff);
+      backOff(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     }
   }

@@ -110,6 +110,8 @@ class Informer {
   void notifyAdd(const json& obj);
   void notifyUpdate(const json& old, const json& now);
   void notifyDelete(const json& obj);
+  // Waits out a retry's backoff, or less when asked to stop meanwhile.
+  void backOff(std::chrono::milliseconds delay);
 
   Client& client_;
   const Resource resource_;
@@ -133,6 +135,7 @@ class Informer {
   bool hasSynced_ = false;
 
   std::atomic<bool> stopping_{false};
+  std::condition_variable stopRequested_;  // under streamMu_
   std::mutex streamMu_;
   EventStream* stream_ = nullptr;  // under streamMu_: stop() closes it to wake the thread
   std::thread thread_;

@@ -286,6 +286,9 @@ void Fleet::heartbeatLoop() {
       }
     }
     for (const std::string& name : due) {
+      if (stopping_) {
+        return;
+      }
       // The node's fields are touched only by this thread (and setAlive's times, under mu_).
       Node* node;
       bool lease, status;
@@ -332,7 +335,12 @@ void Fleet::podChanged(const json& pod) {
 }
 
 void Fleet::work() {
+  // A stopping fleet leaves the queued pods, as a stopping kubelet would.
   while (auto key = queue_.get()) {
+    if (stopping_) {
+      queue_.done(*key);
+      break;
+    }
     Status s;
     try {
       s = handlePod(*key);

@@ -56,6 +56,7 @@ class FakeClient : public Client {
   std::mutex mu;
   std::vector<json> objects;
   std::string listRv = "1";
+  bool failLists = false;  // as a server that is gone
   int lists = 0;
   std::vector<std::string> watchedFrom;
   std::shared_ptr<Feed> feed = std::make_shared<Feed>();
@@ -73,6 +74,9 @@ class FakeClient : public Client {
   Result<ObjectList> list(const Resource&, std::string_view, const ListOptions&) override {
     std::lock_guard<std::mutex> lock(mu);
     ++lists;
+    if (failLists) {
+      return Status(Code::kUnavailable, "connection refused");
+    }
     ObjectList out;
     for (const json& o : objects) {
       out.items.push_back(o);
@@ -310,4 +314,27 @@ TEST_CASE("a registration moved or destroyed removes its handlers once", "[clien
   REQUIRE(informer.get("default", "b").has_value());
   CHECK(rec.snapshot() == std::vector<std::string>{"add a"});
   informer.stop();
+}
+
+TEST_CASE("an informer retrying a server that is gone stops at once", "[client]") {
+  FakeClient fake;
+  fake.failLists = true;
+  Informer informer(fake, Resource{"", "v1", "configmaps", true});
+  informer.start();
+  // Long enough for the retries to back off past a second.
+  for (int i = 0; i < 300; ++i) {
+    std::this_thread::sleep_for(10ms);
+    std::lock_guard<std::mutex> lock(fake.mu);
+    if (fake.lists >= 5) {
+      break;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(fake.mu);
+    REQUIRE(fake.lists >= 5);
+  }
+  const auto asked = std::chrono::steady_clock::now();
+  informer.stop();
+  CHECK(std::chrono::steady_clock::now() - asked < 300ms);
+  CHECK_FALSE(informer.waitForSync(0ms));
 }
