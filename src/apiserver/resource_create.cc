@@ -8,6 +8,7 @@
 #include "apiserver/resource_apply.h"
 #include "apiserver/resource_errors.h"
 #include "apiserver/resource_verbs.h"
+#include "apiserver/served_object.h"
 #include "apiserver/service_allocation.h"
 
 namespace tug::apiserver {
@@ -106,10 +107,19 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
       }
       return Reply{201, std::move(obj), fields.warnings};
     }
-    auto kv = ctx.store.create(targetKey(target), obj.dump());
+    std::string text = obj.dump();
+    auto kv = ctx.store.create(targetKey(target), text);
     if (kv.ok()) {
       setResourceVersion(obj, kv->modRevision);
-      return Reply{201, std::move(obj), fields.warnings};
+      Reply created{201, std::move(obj), fields.warnings};
+      // Sent as the stored text with its revision written in (served_object.h), as a read
+      // serves it: printing the object a second time costs more.
+      std::vector<std::uint8_t> served;
+      served.reserve(text.size() + 64);
+      if (appendServedObject(served, text, ServedIdentity::of(*target.info), kv->modRevision)) {
+        created.encoded = std::move(served);
+      }
+      return created;
     }
     if (!(generated && kv.status().code() == Code::kAlreadyExists)) {
       if (services != nullptr) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,6 +69,9 @@ struct Reply {
   int code = 200;
   nlohmann::json body;
   std::vector<std::string> warnings;  // sent as Warning headers (field validation, ...)
+  // `body` as JSON text already, when the verb has it at hand (a create serves the text it
+  // stored): sent instead of printing `body` again. Code that changes `body` resets it.
+  std::optional<std::vector<std::uint8_t>> encoded;
 };
 
 Reply getResource(const VerbContext& ctx, const VerbRequest& req);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "apiserver/encoded_json.h"
 #include "apiserver/field_validation.h"
 #include "apiserver/namespace_states.h"
 #include "apiserver/request_body.h"
@@ -244,7 +245,8 @@ Handler handler(store::Store& store, const ApiCatalog& catalog,
     }
     if (reply) {
       addWarningHeaders(res, reply->warnings);
-      sendJson(req, res, reply->code, std::move(reply->body));
+      sendJson(req, res, reply->code,
+               reply->encoded ? encodedJson(std::move(*reply->encoded)) : std::move(reply->body));
     }
   };
 }

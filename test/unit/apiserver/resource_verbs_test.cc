@@ -67,6 +67,9 @@ TEST_CASE("create then get returns the object with server metadata", "[resources
   Reply got = getResource(f.ctx, f.request("", "configmaps", "default", "a"));
   REQUIRE(got.code == 200);
   CHECK(got.body == created.body);
+  // What is sent: the stored text with its revision, byte for byte the object printed.
+  REQUIRE(created.encoded.has_value());
+  CHECK(encodedView(*created.encoded) == created.body.dump());
 
   Reply again = f.createConfigMap("a");
   CHECK(again.code == 409);
