@@ -40,7 +40,7 @@ void Cache::removeNode(const std::string& name) {
   if (it->second->pods.empty()) {
     eraseNodeLocked(name);
   } else {
-    mutableNode(name).node = nullptr;  // its pods still count if the node comes back
+    mutableNode(name).forgetNode();  // its pods still count if the node comes back
   }
 }
 
@@ -106,10 +106,10 @@ Snapshot Cache::snapshot() const {
 
 void Cache::updateSnapshot(Snapshot& s) const {
   std::lock_guard lock(mu_);
-  if (s.generation == generation_ && !s.nodes.empty()) {
-    return;
+  if (s.generation != 0 && s.generation == generation_) {
+    return;  // nothing changed since
   }
-  if (s.membershipGeneration != membershipGeneration_ || s.generation == 0) {
+  if (s.generation == 0 || s.membershipGeneration != membershipGeneration_) {
     s.nodes.clear();
     s.nodes.reserve(nodes_.size());
     for (const auto& [name, info] : nodes_) {

@@ -86,6 +86,15 @@ void NodeInfo::setNode(json fresh) {
   node = std::move(shared);
 }
 
+void NodeInfo::forgetNode() {
+  // The pointers into the object go with it.
+  node = nullptr;
+  taints = &kNoMembers;
+  labels_ = &kNoMembers;
+  ready = false;
+  unschedulable = false;
+}
+
 NodeInfo makeNodeInfo(json node) {
   NodeInfo n;
   n.setNode(std::move(node));

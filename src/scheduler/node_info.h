@@ -13,7 +13,8 @@ namespace tug::scheduler {
 struct NodeInfo {
   // The node's own data and what the filters read of it, worked out once per node change
   // rather than in every cycle for every node. The object is shared, never changed: copying a
-  // NodeInfo (the cache copies on write) does not copy it. Null while the node is not known.
+  // NodeInfo (the cache copies on write) does not copy it. Null while the node is not known
+  // (its pods arrived first, or it was deleted with pods still on it).
   static const json kNoMembers;  // an empty object
 
   std::shared_ptr<const json> node;
@@ -32,8 +33,10 @@ struct NodeInfo {
 
   // Replaces the node's own data; the pods stay.
   void setNode(json node);
+  // Drops the node's own data (the node is gone); the pods stay.
+  void forgetNode();
   bool known() const { return node != nullptr; }
-  // The node object; null while it is not known.
+  // The node object; an empty object while it is not known.
   const json& object() const { return node ? *node : kNoMembers; }
 
   const json& labels() const { return *labels_; }

@@ -112,6 +112,19 @@ TEST_CASE("a snapshot brought up to date takes only the nodes that changed", "[s
   CHECK(s.nodes[1]->name == "later");
   CHECK(s.nodes[1]->pods.size() == 1);
   CHECK(cache.snapshot().nodes.size() == 2);
+
+  // A node deleted with pods on it leaves the snapshot; back, it has them and its own data.
+  cache.removeNode("b");
+  cache.updateSnapshot(s);
+  REQUIRE(s.nodes.size() == 1);
+  CHECK(s.nodes[0]->name == "later");
+  cache.setNode(node("b"));
+  cache.updateSnapshot(s);
+  REQUIRE(s.nodes.size() == 2);
+  CHECK(s.nodes[0]->name == "b");
+  CHECK(s.nodes[0]->pods.size() == 1);
+  CHECK(s.nodes[0]->ready);
+  CHECK(s.nodes[0]->labels().value("kubernetes.io/hostname", "") == "b");
 }
 
 TEST_CASE("pods of a node not yet known wait for it", "[scheduler][cache]") {
