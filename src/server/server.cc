@@ -283,8 +283,8 @@ class ControlPlane {
       return;
     }
     // One informer per resource serves the scheduler and every controller (client-go's shared
-    // informers), on its own client. The informers run whether or not this server leads, as
-    // kube-scheduler's do, so that a server that takes a Lease over starts with a warm cache.
+    // informers), on its own client. An informer starts when a component first asks for it and
+    // then runs for the server's life, across Leases lost and won again.
     informerClient_ = componentClient(api, "system:kube-controller-manager", "tug-informers");
     informers_ = std::make_unique<client::SharedInformers>(*informerClient_);
     informers_->start();

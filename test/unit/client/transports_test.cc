@@ -31,6 +31,15 @@ class ReadOnlyConfigMaps : public apiserver::RequestAuthorizer {
   }
 };
 
+// The stream's first event, or the error it ended with; an empty optional after 5 s of neither.
+Result<std::optional<WatchEvent>> firstEvent(EventStream& stream) {
+  Result<std::optional<WatchEvent>> e = std::optional<WatchEvent>();
+  for (int i = 0; i < 50 && e.ok() && !*e; ++i) {
+    e = stream.next(100ms);
+  }
+  return e;
+}
+
 json configMap(const std::string& name, const std::string& value) {
   return {{"apiVersion", "v1"},
           {"kind", "ConfigMap"},
@@ -154,10 +163,7 @@ TEST_CASE("both transports end a watch from a compacted revision with Gone", "[c
   from.resourceVersion = "1";
   auto stream = client->watch(*cm, "default", from);
   REQUIRE(stream.ok());
-  Result<std::optional<WatchEvent>> e = std::optional<WatchEvent>();
-  for (int i = 0; i < 50 && e.ok() && !*e; ++i) {
-    e = (*stream)->next(100ms);
-  }
+  auto e = firstEvent(**stream);
   REQUIRE_FALSE(e.ok());
   CHECK(e.status().code() == Code::kGone);
 }
@@ -178,10 +184,7 @@ TEST_CASE("both transports decode watch events without managedFields when asked"
     options.omitManagedFields = omit;
     auto stream = client->watch(*cm, "default", options);
     REQUIRE(stream.ok());
-    Result<std::optional<WatchEvent>> e = std::optional<WatchEvent>();
-    for (int i = 0; i < 50 && e.ok() && !*e; ++i) {
-      e = (*stream)->next(100ms);
-    }
+    auto e = firstEvent(**stream);
     REQUIRE(e.ok());
     REQUIRE(e->has_value());
     CHECK((**e).object["metadata"]["name"] == "m");
