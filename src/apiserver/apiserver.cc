@@ -10,6 +10,7 @@
 #include <memory>
 #include <cstring>
 
+#include "apiserver/https_server.h"
 #include "apiserver/in_process_transport.h"
 #include "apiserver/response.h"
 #include "apiserver/routes.h"
@@ -55,15 +56,6 @@ bool setUpTls(SSL_CTX& ctx, const ApiServerOptions& o, std::string* error) {
   return true;
 }
 
-// httplib listens with a backlog of 5, fixed inside Debian's compiled library: a burst of
-// clients (a thousand watches connecting at once) then waits on SYN retries. Calling listen()
-// again on the bound socket raises the backlog.
-class SslServer : public httplib::SSLServer {
- public:
-  using httplib::SSLServer::SSLServer;
-  void raiseListenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
 std::vector<std::string> queryValues(const httplib::Request& req, const char* key) {
   std::vector<std::string> out;
   auto [begin, end] = req.params.equal_range(key);
@@ -101,7 +93,7 @@ ApiServer::~ApiServer() { stop(); }
 
 Result<int> ApiServer::start() {
   std::string tlsError;
-  http_ = std::make_unique<SslServer>(
+  http_ = std::make_unique<HttpsServer>(
       [&](SSL_CTX& ctx) { return setUpTls(ctx, options_, &tlsError); });
   if (!http_->is_valid()) {
     return internalError(tlsError.empty() ? "cannot set up TLS" : tlsError);
@@ -125,7 +117,7 @@ Result<int> ApiServer::start() {
     return unavailable("cannot listen on " + options_.bindAddress + ":" +
                        std::to_string(options_.port) + ": " + std::strerror(errno));
   }
-  static_cast<SslServer&>(*http_).raiseListenBacklog(1024);
+  http_->raiseListenBacklog(1024);
   auto listenEnded = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, listenEnded] {
     http_->listen_after_bind();
@@ -157,7 +149,7 @@ ElasticTaskQueue::Figures ApiServer::threadFigures() const {
 
 void ApiServer::stop() {
   if (http_) {
-    http_->stop();
+    http_->stopServing();
   }
   if (thread_.joinable()) {
     thread_.join();

@@ -14,11 +14,9 @@
 #include "client/client.h"
 #include "common/status.h"
 
-namespace httplib {
-class SSLServer;
-}
-
 namespace tug::apiserver {
+
+class HttpsServer;
 
 struct ApiServerOptions {
   std::string bindAddress = "0.0.0.0";
@@ -69,7 +67,7 @@ class ApiServer {
   RouteTable routeTable_;  // filled by start()
   std::vector<MetricsCollector> collectors_;
   const RequestAuthorizer* authorizer_ = nullptr;
-  std::unique_ptr<httplib::SSLServer> http_;
+  std::unique_ptr<HttpsServer> http_;
   ElasticTaskQueue* queue_ = nullptr;  // owned by http_ while it listens
   std::thread thread_;
 };
