@@ -4,6 +4,7 @@
 #include "api/schema/strict_decoding.h"
 #include "api/schema/type_graph.h"
 #include "api/schema/unknown_fields.h"
+#include "apiserver/object_meta.h"
 #include "apiserver/status_response.h"
 #include "common/go_quote.h"
 
@@ -67,7 +68,8 @@ std::optional<FieldValidation> parseFieldValidation(std::string_view value) {
 
 FieldCheck checkFields(const api::TypeNode* type, bool typed, const QueryParams& params,
                        std::string_view jsonBody, std::string_view optionsKind,
-                       nlohmann::json& obj, std::string_view messagePrefix) {
+                       nlohmann::json& obj, std::string_view messagePrefix,
+                       const std::vector<std::string>* found) {
   FieldCheck check;
   const std::string value = queryParam(params, "fieldValidation");
   std::optional<FieldValidation> mode = parseFieldValidation(value);
@@ -79,22 +81,42 @@ FieldCheck checkFields(const api::TypeNode* type, bool typed, const QueryParams&
     return check;
   }
   if (*mode != FieldValidation::kIgnore) {
-    std::vector<std::string> found = problems(*type, typed, jsonBody, obj);
-    if (*mode == FieldValidation::kStrict && !found.empty()) {
+    std::vector<std::string> problemsFound =
+        found != nullptr ? *found : problems(*type, typed, jsonBody, obj);
+    if (*mode == FieldValidation::kStrict && !problemsFound.empty()) {
       std::string message = std::string(messagePrefix) + "strict decoding error: ";
-      for (size_t i = 0; i < found.size(); ++i) {
-        message += (i > 0 ? ", " : "") + found[i];
+      for (size_t i = 0; i < problemsFound.size(); ++i) {
+        message += (i > 0 ? ", " : "") + problemsFound[i];
       }
       check.refusal = Reply{400, statusObject(badRequest(message))};
       return check;
     }
-    check.warnings = std::move(found);
+    check.warnings = std::move(problemsFound);
   }
   api::prune(*type, obj);
   return check;
 }
 
-FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj) {
+Result<ParsedBody> parseBody(const VerbRequest& req) {
+  const api::TypeNode* type = api::resourceType(*req.target.info);
+  std::optional<FieldValidation> mode =
+      parseFieldValidation(queryParam(req.params, "fieldValidation"));
+  if (type == nullptr || !mode || *mode == FieldValidation::kIgnore || req.body.empty()) {
+    auto obj = parseObject(req.body);
+    if (!obj.ok()) {
+      return obj.status();
+    }
+    return ParsedBody{std::move(*obj), std::nullopt};
+  }
+  api::StrictDecoding decoded = api::decodeStrictly(*type, req.body);
+  if (!decoded.parseError.empty()) {
+    return badRequest(kNotJson + decoded.parseError);
+  }
+  return ParsedBody{std::move(decoded.object), std::move(decoded.problems)};
+}
+
+FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj,
+                          const std::vector<std::string>* found) {
   const api::ResourceInfo& info = *req.target.info;
   const api::TypeNode* type =
       api::resourceType(info);
@@ -106,7 +128,8 @@ FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj) {
                        (version.empty() ? info.version : version) + "\" cannot be handled as a " +
                        info.kind + ": ";
   return checkFields(type, /*typed=*/true, req.params, req.body,
-                     req.target.name.empty() ? "CreateOptions" : "UpdateOptions", obj, prefix);
+                     req.target.name.empty() ? "CreateOptions" : "UpdateOptions", obj, prefix,
+                     found);
 }
 
 std::string warningHeaderValue(std::string_view text) {

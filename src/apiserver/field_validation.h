@@ -30,17 +30,31 @@ struct FieldCheck {
 // raw JSON) against the kind of req.target and prunes `obj`. Built-in kinds only; other kinds
 // pass unchanged. The options kind in a 422 is CreateOptions for a collection, UpdateOptions
 // for a named object.
-FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj);
+// `found` (if given) is what ParsedBody found in req.body.
+FieldCheck validateFields(const VerbRequest& req, nlohmann::json& obj,
+                          const std::vector<std::string>* found = nullptr);
+
+// A create's or update's body, parsed. When its kind has a schema and the request's
+// fieldValidation checks fields, the problems validateFields looks for are found in the same
+// reading of the text (a second reading cost as much as the parse).
+struct ParsedBody {
+  nlohmann::json object;
+  std::optional<std::vector<std::string>> problems;
+};
+// BadRequest, worded as parseObject words it, when the body is not JSON.
+Result<ParsedBody> parseBody(const VerbRequest& req);
 
 // The same for callers that know more: `type` is the kind's graph (nullptr: nothing to check
 // or prune); `typed` says how problems are ordered (built-in kinds: in the order the decoder
 // meets them; custom resources: duplicates first, then unknown fields, as upstream's pruning
 // reports them); `jsonBody` is the text whose duplicates count ("" when it is not JSON, as
 // for YAML apply patches); `optionsKind` is CreateOptions, UpdateOptions or PatchOptions;
-// `messagePrefix` goes before "strict decoding error: ..." in a Strict refusal.
+// `messagePrefix` goes before "strict decoding error: ..." in a Strict refusal; `found`, the
+// problems already found in jsonBody.
 FieldCheck checkFields(const api::TypeNode* type, bool typed, const QueryParams& params,
                        std::string_view jsonBody, std::string_view optionsKind,
-                       nlohmann::json& obj, std::string_view messagePrefix = "");
+                       nlohmann::json& obj, std::string_view messagePrefix = "",
+                       const std::vector<std::string>* found = nullptr);
 
 // fieldValidation's value; "" is Warn. Anything else: nullopt.
 std::optional<FieldValidation> parseFieldValidation(std::string_view value);

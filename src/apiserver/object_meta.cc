@@ -247,7 +247,7 @@ Result<nlohmann::json> parseObject(std::string_view text) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    return badRequest(std::string("the request body is not valid JSON: ") + e.what());
+    return badRequest(kNotJson + e.what());
   }
 }
 

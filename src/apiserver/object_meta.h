@@ -57,6 +57,8 @@ void clearResourceVersion(nlohmann::json& obj);
 
 // Parses a stored or posted object; BadRequest (with the parser's reason) on bad JSON.
 Result<nlohmann::json> parseObject(std::string_view text);
+// How a body that is not JSON is refused, before the parser's words.
+inline const std::string kNotJson = "the request body is not valid JSON: ";
 
 // The stored object, with its resourceVersion and the kind and apiVersion of the version the
 // request asked for (versions of one resource share storage).

@@ -26,12 +26,13 @@ Reply createResource(const VerbContext& ctx, const VerbRequest& req) {
   if (!dryRun.ok()) {
     return errorReply(dryRun.status(), req.target);
   }
-  auto parsed = parseObject(req.body);
+  auto parsed = parseBody(req);
   if (!parsed.ok()) {
     return errorReply(parsed.status(), req.target);
   }
-  nlohmann::json obj = std::move(*parsed);
-  FieldCheck fields = validateFields(req, obj);  // prunes unknown fields; Strict refuses
+  nlohmann::json obj = std::move(parsed->object);
+  // Prunes unknown fields; Strict refuses.
+  FieldCheck fields = validateFields(req, obj, parsed->problems ? &*parsed->problems : nullptr);
   if (fields.refusal) {
     return *fields.refusal;
   }

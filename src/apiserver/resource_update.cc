@@ -33,26 +33,28 @@ Result<store::Revision> bodyRevision(const nlohmann::json& obj) {
 }
 
 // Parses the body and checks that it names the URL's object in the URL's namespace.
-Result<nlohmann::json> parseTarget(const VerbRequest& req) {
-  auto obj = parseObject(req.body);
-  if (!obj.ok()) {
-    return obj.status();
+Result<ParsedBody> parseTarget(const VerbRequest& req) {
+  auto body = parseBody(req);
+  if (!body.ok()) {
+    return body.status();
   }
-  if (Status s = checkAndSetIdentity(*obj, *req.target.info, req.target.ns); !s.isOk()) {
+  nlohmann::json& obj = body->object;
+  if (Status s = checkAndSetIdentity(obj, *req.target.info, req.target.ns); !s.isOk()) {
     return s;
   }
-  std::string name = metaString(*obj, "name");
+  std::string name = metaString(obj, "name");
   if (name != req.target.name) {
     return badRequest("the name of the object (" + name + ") does not match the name on the URL (" +
                       req.target.name + ")");
   }
-  return obj;
+  return body;
 }
 
 // A PUT body: the object and the revision it asks to replace.
 struct UpdateBody {
   nlohmann::json object;
   store::Revision expected = 0;
+  std::optional<std::vector<std::string>> problems;  // ParsedBody's
 };
 
 Result<UpdateBody> parseUpdate(const VerbRequest& req) {
@@ -60,11 +62,11 @@ Result<UpdateBody> parseUpdate(const VerbRequest& req) {
   if (!body.ok()) {
     return body.status();
   }
-  auto expected = bodyRevision(*body);
+  auto expected = bodyRevision(body->object);
   if (!expected.ok()) {
     return expected.status();
   }
-  return UpdateBody{std::move(*body), *expected};
+  return UpdateBody{std::move(body->object), *expected, std::move(body->problems)};
 }
 
 }  // namespace
@@ -166,7 +168,8 @@ Reply updateResource(const VerbContext& ctx, const VerbRequest& req) {
   if (!body.ok()) {
     return errorReply(body.status(), req.target);
   }
-  FieldCheck fields = validateFields(req, body->object);  // prunes; Strict refuses
+  FieldCheck fields = validateFields(req, body->object,  // prunes; Strict refuses
+                                     body->problems ? &*body->problems : nullptr);
   if (fields.refusal) {
     return *fields.refusal;
   }

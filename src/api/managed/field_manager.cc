@@ -120,6 +120,55 @@ bool hasManagedFields(const nlohmann::json& obj) {
   return f != m->end() && !f->is_null();
 }
 
+// Takes membership away from the member at `key` of a FieldsV1 node, as a FieldSet difference
+// does: a lone member goes, one with members below it loses its ".".
+void unmark(nlohmann::json& node, const std::string& key) {
+  auto it = node.find(key);
+  if (it == node.end()) {
+    return;
+  }
+  if (it->empty()) {
+    node.erase(it);
+  } else {
+    it->erase(".");
+  }
+}
+
+// ownable() for a create's added fields, on their FieldsV1.
+void keepOwnable(nlohmann::json& fields, const Writer& w) {
+  serverManaged().forEachMember([&fields](const FieldPath& path) {
+    nlohmann::json* node = &fields;
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+      auto it = node->find(path[i]);
+      if (it == node->end()) {
+        return;
+      }
+      node = &*it;
+    }
+    unmark(*node, path.back());
+  });
+  // Unmarking metadata's members can leave it holding nothing.
+  if (auto m = fields.find("f:metadata"); m != fields.end() && m->empty()) {
+    fields.erase(m);
+  }
+  if (w.statusIsSubresource) {
+    fields.erase("f:status");
+  }
+}
+
+// A create that brings no entries of its own: everything it holds is new and the writer's.
+void recordCreate(nlohmann::json& next, const TypeNode* type, const Writer& writer) {
+  clearManagedFields(next);
+  nlohmann::json fields = addedFieldsV1(next, type);
+  keepOwnable(fields, writer);
+  if (fields.empty()) {
+    return;
+  }
+  ManagerEntry self{writer.manager, "Update", writer.apiVersion, writer.time, "", FieldSet()};
+  nlohmann::json entry = encodeEntry(self, std::move(fields));
+  next["metadata"]["managedFields"] = nlohmann::json::array({std::move(entry)});
+}
+
 }  // namespace
 
 void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNode* type,
@@ -133,6 +182,10 @@ void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNo
   } else if (live != nullptr) {
     auto stored = managedFieldsOf(*live);
     entries = stored.ok() ? std::move(*stored) : ManagedFields{};
+  }
+  if (live == nullptr && entries.empty() && writer.subresource.empty()) {
+    recordCreate(next, type, writer);
+    return;
   }
   nlohmann::json after = withoutManagedFields(&next);
   Comparison cmp = ownableChanges(withoutManagedFields(live), after, type, writer);

@@ -35,12 +35,14 @@ Result<ManagerEntry> decodeEntry(const nlohmann::json& j) {
   return e;
 }
 
-nlohmann::json encodeEntry(const ManagerEntry& e) {
+}  // namespace
+
+nlohmann::json encodeEntry(const ManagerEntry& e, nlohmann::json fieldsV1) {
   nlohmann::json j = {{"manager", e.manager},
                       {"operation", e.operation},
                       {"apiVersion", e.apiVersion},
                       {"fieldsType", "FieldsV1"},
-                      {"fieldsV1", e.fields.toFieldsV1()}};
+                      {"fieldsV1", std::move(fieldsV1)}};
   if (!e.time.empty()) {
     j["time"] = e.time;
   }
@@ -49,8 +51,6 @@ nlohmann::json encodeEntry(const ManagerEntry& e) {
   }
   return j;
 }
-
-}  // namespace
 
 bool ManagerEntry::sameOwner(const ManagerEntry& other) const {
   return manager == other.manager && operation == other.operation &&
@@ -109,7 +109,7 @@ void setManagedFields(nlohmann::json& obj, ManagedFields entries) {
   });
   nlohmann::json list = nlohmann::json::array();
   for (const ManagerEntry& e : entries) {
-    list.push_back(encodeEntry(e));
+    list.push_back(encodeEntry(e, e.fields.toFieldsV1()));
   }
   obj["metadata"]["managedFields"] = std::move(list);
 }

@@ -36,6 +36,8 @@ Result<ManagedFields> decodeManagedFields(const nlohmann::json& list);
 // The object's metadata.managedFields, decoded.
 Result<ManagedFields> managedFieldsOf(const nlohmann::json& obj);
 
+// One managedFields entry, with `fieldsV1` for e.fields (which it does not read).
+nlohmann::json encodeEntry(const ManagerEntry& e, nlohmann::json fieldsV1);
 // Writes `entries` into obj.metadata.managedFields in upstream's order (Apply before Update,
 // then by time, manager, API version and subresource), leaving out entries that own nothing;
 // removes the field when none is left.

@@ -168,7 +168,66 @@ class Comparer {
   FieldPath path_;
 };
 
+// The FieldsV1 node of a value that is wholly new, as Comparer::compare(nullptr, value, ...)
+// records it: `members` receives what lies below it; the result says whether the value's path
+// is itself a member.
+bool addAll(const nlohmann::json& value, const TypeNode* type, bool listItem,
+            nlohmann::json& members);
+
+// Adds `key` to `parent` as FieldsV1 writes a trie node: a member alone is {}, a member with
+// members below it marks itself with "."; a node that is neither is left out.
+void emitNode(nlohmann::json& parent, std::string key, nlohmann::json node, bool member) {
+  if (!member && node.empty()) {
+    return;
+  }
+  if (member && !node.empty()) {
+    node["."] = nlohmann::json::object();
+  }
+  parent[std::move(key)] = std::move(node);
+}
+
+bool addAll(const nlohmann::json& value, const TypeNode* type, bool listItem,
+            nlohmann::json& members) {
+  if (emptyOrNull(value)) {
+    return true;
+  }
+  if (isGranularObject(type, value)) {
+    for (const auto& [name, child] : value.items()) {
+      nlohmann::json node = nlohmann::json::object();
+      bool member = addAll(child, childType(type, name), false, node);
+      emitNode(members, fieldElement(name), std::move(node), member);
+    }
+    const bool isStruct = type != nullptr && type->kind == TypeKind::kObject;
+    return !isStruct || listItem;
+  }
+  if (isAssociativeList(type, value)) {
+    // The first element for each path element, in path element order, as Comparer indexes.
+    std::map<PathElement, const nlohmann::json*> elements;
+    for (size_t i = 0; i < value.size(); ++i) {
+      elements.emplace(listElement(type, value[i], i), &value[i]);
+    }
+    for (auto& [pe, element] : elements) {
+      nlohmann::json node = nlohmann::json::object();
+      bool member = addAll(*element, elementType(type), true, node);
+      emitNode(members, pe, std::move(node), member);
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+nlohmann::json addedFieldsV1(const nlohmann::json& obj, const TypeNode* type) {
+  nlohmann::json out = nlohmann::json::object();
+  // The root is never a member itself; an empty root adds nothing.
+  if (!emptyOrNull(obj) && isGranularObject(type, obj)) {
+    addAll(obj, type, false, out);
+  } else if (!obj.is_object() && !emptyOrNull(obj)) {
+    Comparison cmp = compareObjects(nlohmann::json::object(), obj, type);
+    out = cmp.added.toFieldsV1();
+  }
+  return out;
+}
 
 FieldSet fieldsOf(const nlohmann::json& obj, const TypeNode* type) {
   FieldSet out;

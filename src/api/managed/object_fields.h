@@ -26,4 +26,8 @@ struct Comparison {
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
                           const TypeNode* type);
 
+// compareObjects({}, obj, type).added as FieldsV1, written in one walk without building
+// FieldSets: what a create adds, which every create records.
+nlohmann::json addedFieldsV1(const nlohmann::json& obj, const TypeNode* type);
+
 }  // namespace tug::api::managed

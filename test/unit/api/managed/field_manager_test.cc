@@ -84,6 +84,33 @@ TEST_CASE("a create records an Update entry without server-managed metadata", "[
   CHECK_FALSE(fields.contains("f:kind"));
 }
 
+// A create without entries of its own takes a shorter road; an entry that owns nothing sends
+// the same create down the general one, and both must record the same.
+TEST_CASE("a create records what the general update path records", "[managed]") {
+  testing::Types types;
+  json obj = stored(deployment(2));
+  obj["metadata"]["annotations"] = json::object();
+  obj["metadata"]["generateName"] = "web-";
+  obj["metadata"]["finalizers"] = {"a", "b"};
+  obj["status"] = {{"replicas", 2}};
+  json empty = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}}}};
+  for (const json& base : {obj, empty}) {
+    for (bool statusIsSubresource : {true, false}) {
+      Writer w = writer("kubectl-create");
+      w.statusIsSubresource = statusIsSubresource;
+      json quick = base;
+      recordUpdate(nullptr, quick, types.deployment(), w);
+      json general = base;
+      general["metadata"]["managedFields"] = json::parse(
+          R"([{"manager":"other","operation":"Update","apiVersion":"apps/v1",
+               "fieldsType":"FieldsV1","fieldsV1":{}}])");
+      recordUpdate(nullptr, general, types.deployment(), w);
+      INFO(base.dump() << " status subresource " << statusIsSubresource);
+      CHECK(quick == general);
+    }
+  }
+}
+
 TEST_CASE("an update moves changed fields to its manager", "[managed]") {
   Fixture f;
   json live = f.created("kubectl-create");

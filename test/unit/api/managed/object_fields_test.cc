@@ -74,6 +74,46 @@ TEST_CASE("comparison tells added, modified and removed fields apart", "[managed
                         {"k:{\"name\":\"d\"}":{".":{},"f:name":{},"f:image":{}}}}}}})"));
 }
 
+// The one-walk FieldsV1 of a created object must be what the comparison records.
+TEST_CASE("added FieldsV1 equals a comparison from nothing", "[managed]") {
+  testing::Types t;
+  const TypeNode* str = t.scalar();
+  const TypeNode* item = t.object({{"name", str}, {"value", str}});
+  const TypeNode* root = t.object({{"finalizers", t.list(str, ListType::kSet)},
+                                   {"env", t.list(item, ListType::kMap, {"name"})},
+                                   {"spec", t.object({{"inner", t.object({{"a", str}})}})}});
+  struct Case {
+    json obj;
+    const TypeNode* type;
+  };
+  json withEmpties = deploymentConfig();
+  withEmpties["metadata"]["annotations"] = json::object();
+  withEmpties["spec"]["template"]["spec"]["volumes"] = json::array();
+  withEmpties["spec"]["paused"] = nullptr;
+  withEmpties["spec"]["template"]["spec"]["containers"].push_back(
+      {{"name", "c"}, {"image", "second with the same key"}});
+  withEmpties["spec"]["template"]["spec"]["containers"].push_back(json::object());
+  withEmpties["status"] = {{"replicas", 1}, {"conditions", {{{"type", "Available"}}}}};
+  std::vector<Case> cases = {
+      {deploymentConfig(), t.deployment()},
+      {withEmpties, t.deployment()},
+      {deploymentConfig(), nullptr},
+      {json::parse(R"({"finalizers":["a","b","a"],"env":[{"name":"x","value":"1"},
+                        {"name":"x","value":"2"},{"name":"y"}],"spec":{"inner":{},"x":{"y":[1]}},
+                        "extra":{"deep":{"er":null}}})"),
+       root},
+      {json::object(), t.deployment()},
+      {json::parse(R"({"spec":{}})"), root},
+      {json::array({1, 2}), root},
+      {json(3), nullptr},
+  };
+  for (const Case& c : cases) {
+    INFO(c.obj.dump());
+    CHECK(addedFieldsV1(c.obj, c.type) ==
+          compareObjects(json::object(), c.obj, c.type).added.toFieldsV1());
+  }
+}
+
 TEST_CASE("a created object's structs are not owned as a whole, its maps are", "[managed]") {
   testing::Types types;
   Comparison cmp = compareObjects(json::object(), deploymentConfig(), types.deployment());

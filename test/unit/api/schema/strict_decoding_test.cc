@@ -109,6 +109,52 @@ TEST_CASE("strict decoding follows a CRD graph", "[schema][strict][crd]") {
                  R"(duplicate field "spec.free.q")", R"(unknown field "spec.other")"});
 }
 
+// One reading of the text gives the object json::parse gives and the problems the walk finds.
+TEST_CASE("decoding strictly parses and checks in one reading", "[schema][strict]") {
+  const TypeNode* cm = builtinType("", "v1", "ConfigMap");
+  const TypeNode* d = builtinType("apps", "v1", "Deployment");
+  REQUIRE(cm != nullptr);
+  REQUIRE(d != nullptr);
+  std::string many = "{";
+  for (int i = 0; i < 150; ++i) {
+    many += "\"f" + std::to_string(i) + "\":1,\"f" + std::to_string(i) + "\":[1,{\"a\":2}],";
+  }
+  many += "\"kind\":\"ConfigMap\"}";
+  struct Case {
+    const TypeNode* type;
+    std::string text;
+  };
+  std::vector<Case> cases = {
+      {d, kInvalidDeployment},
+      {cm, R"({"kind":"ConfigMap","data":{"a":"1","b":"2"}})"},
+      {cm, R"({"data":{"a":"1","a":"2"},"x":{"y":1,"y":2}})"},
+      {cm, R"({"data":"not a map","metadata":[{"a":1,"a":1}]})"},
+      {cm, R"({"we\"ird\\":1, "binaryData":{"k":"AAAA"}, "immutable":true, "n":null})"},
+      {cm, R"({"metadata":{"labels":{"a":"1"},"labels":{"b":"2"}},"data":{"x":"1"}})"},
+      {d, R"({"spec":{"template":{"spec":{"containers":[{"name":"a","ports":[{"containerPort":1,
+              "containerPort":2}]},{"name":"b","bogus":[[{"q":1,"q":1}]]}]}}},"status":{"x":1.5}})"},
+      {cm, "[1,2,{\"a\":1,\"a\":2}]"},
+      {cm, "\"just a string\""},
+      {cm, many},
+      {cm, R"({"x":1,"data":)"},
+      {cm, ""},
+      {cm, R"({"data":{}} trailing)"},
+      {cm, R"({"a":tru})"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    StrictDecoding decoded = decodeStrictly(*c.type, c.text);
+    CHECK(decoded.problems == strictDecodingErrors(*c.type, c.text));
+    try {
+      nlohmann::json parsed = nlohmann::json::parse(c.text);
+      CHECK(decoded.parseError.empty());
+      CHECK(decoded.object == parsed);
+    } catch (const nlohmann::json::parse_error& e) {
+      CHECK(decoded.parseError == e.what());
+    }
+  }
+}
+
 TEST_CASE("Go quoting", "[schema][strict]") {
   CHECK(goQuote("spec.foo") == "\"spec.foo\"");
   CHECK(goQuote("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
