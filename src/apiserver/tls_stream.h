@@ -40,7 +40,9 @@ class TlsStream final : public httplib::Stream {
   SSL* ssl_;
   int readTimeoutMs_;
   int writeTimeoutMs_;
-  std::array<char, 16384> in_{};  // a TLS record's plaintext is at most 16 KiB
+  // A TLS record's plaintext is at most 16 KiB. Left uninitialised: zeroing it would make
+  // every connection (a thousand watches) hold all of its pages.
+  std::array<char, 16384> in_;
   size_t begin_ = 0, end_ = 0;
   std::string held_;  // a reply's header block waiting for its body
   mutable std::string remoteIp_, localIp_;
