@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import ssl
 import stat
 import subprocess
@@ -275,6 +276,104 @@ class LoadTest(ApiServerTestCase):
             conn.close()
         code, _, _ = self.get(server, "/api/v1/watch/namespaces/default/pods/x/status", ctx)
         self.assertEqual(code, 404)
+
+
+class ConnectionTest(ApiServerTestCase):
+    control_plane_args = API_ONLY
+
+    """How one TLS connection carries requests: split into small TLS records, several sent
+    at once, waiting for 100 Continue, idle between requests."""
+
+    def connect(self, server):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        return self.context().wrap_socket(sock, server_hostname="127.0.0.1")
+
+    @staticmethod
+    def read_reply(conn, buffered):
+        """Reads one reply after `buffered` bytes already read; returns (status, headers,
+        body, what was read past the reply)."""
+        data = buffered
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                raise AssertionError("connection closed mid-reply: %r" % data)
+            data += chunk
+        head, rest = data.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+        length = int(headers.get("content-length", "0"))
+        while len(rest) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                raise AssertionError("connection closed mid-body")
+            rest += chunk
+        return status, headers, rest[:length], rest[length:]
+
+    @staticmethod
+    def request(method, path, body=b"", extra=""):
+        return ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "Content-Length: %d\r\n%s\r\n" % (method, path, len(body), extra)).encode() + body
+
+    def configmap(self, name):
+        return json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": name}, "data": {"k": "v" * 3000}}).encode()
+
+    def test_requests_in_small_records_and_several_at_once(self):
+        server = self.start()
+        path = "/api/v1/namespaces/default/configmaps"
+        with self.connect(server) as conn:
+            # One TLS record for every few bytes: the server must gather the request.
+            raw = self.request("POST", path, self.configmap("split"))
+            for i in range(0, len(raw), 7):
+                conn.sendall(raw[i:i + 7])
+            status, headers, body, rest = self.read_reply(conn, b"")
+            self.assertEqual(status, 201, body)
+            self.assertEqual(json.loads(body)["metadata"]["name"], "split")
+            self.assertEqual(rest, b"")
+            # Three requests in one record: three replies, in order, on the same connection.
+            conn.sendall(self.request("POST", path, self.configmap("one")) +
+                         self.request("GET", path + "/one") +
+                         self.request("GET", path + "/missing"))
+            got = []
+            for _ in range(3):
+                status, headers, body, rest = self.read_reply(conn, rest)
+                got.append((status, json.loads(body)))
+            self.assertEqual([g[0] for g in got], [201, 200, 404])
+            self.assertEqual(got[1][1]["data"]["k"], "v" * 3000)
+            self.assertEqual(got[2][1]["reason"], "NotFound")
+
+    def test_expect_continue_waits_for_the_body(self):
+        server = self.start()
+        body = self.configmap("later")
+        with self.connect(server) as conn:
+            conn.sendall(self.request("POST", "/api/v1/namespaces/default/configmaps", b"",
+                                      "Expect: 100-continue\r\n").replace(
+                b"Content-Length: 0", b"Content-Length: %d" % len(body)))
+            status, _, _, rest = self.read_reply(conn, b"")
+            self.assertEqual(status, 100)
+            conn.sendall(body)
+            status, _, reply, _ = self.read_reply(conn, rest)
+            self.assertEqual(status, 201, reply)
+
+    def test_idle_keep_alive_connections_do_not_hold_up_stopping(self):
+        server = self.start()
+        conns = []
+        try:
+            for _ in range(20):
+                conn = http.client.HTTPSConnection("127.0.0.1", server.port,
+                                                   context=self.context(), timeout=10)
+                conn.request("GET", "/api/v1/namespaces/default")
+                resp = conn.getresponse()
+                resp.read()
+                self.assertEqual(resp.status, 200)
+                conns.append(conn)
+            began = time.monotonic()
+            self.assertEqual(server.stop(), 0, server.output())
+            self.assertLess(time.monotonic() - began, 3)
+        finally:
+            for conn in conns:
+                conn.close()
 
 
 if __name__ == "__main__":
