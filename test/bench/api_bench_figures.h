@@ -26,6 +26,12 @@ struct CreateThroughput {
 CreateThroughput apiCreatesPerSecond(const TugServer& server, const std::string& ns,
                                      int threads, std::chrono::milliseconds duration, int round);
 
+// The same closed loop POSTing the same ConfigMaps to `path` (warmed up with a LIST of
+// namespace `ns`), each answered with `expectedStatus`.
+CreateThroughput apiPostsPerSecond(const TugServer& server, const std::string& ns,
+                                   const std::string& path, int expectedStatus, int threads,
+                                   std::chrono::milliseconds duration, int round);
+
 // Creates per second of the store alone: a SqliteStore at `dbPath` with the server's default
 // options, `writers` threads creating keys with values of `valueBytes` bytes.
 double storeCreatesPerSecond(const std::string& dbPath, int writers, size_t valueBytes,

@@ -30,7 +30,12 @@ void warmUp(httplib::SSLClient& client, const std::string& ns) {
 
 CreateThroughput apiCreatesPerSecond(const TugServer& server, const std::string& ns,
                                      int threads, std::chrono::milliseconds duration, int round) {
-  const std::string path = configMapsPath(ns);
+  return apiPostsPerSecond(server, ns, configMapsPath(ns), 201, threads, duration, round);
+}
+
+CreateThroughput apiPostsPerSecond(const TugServer& server, const std::string& ns,
+                                   const std::string& path, int expectedStatus, int threads,
+                                   std::chrono::milliseconds duration, int round) {
   std::atomic<long> done{0};
   std::atomic<bool> stop{false};
   std::latch connected(threads), go(1);
@@ -45,8 +50,9 @@ CreateThroughput apiCreatesPerSecond(const TugServer& server, const std::string&
       for (long i = 0; !stop.load(std::memory_order_relaxed); ++i) {
         std::snprintf(name, sizeof name, "c%d-%02d-%07ld", round, t, i);
         Timed r = timedPost(*client, path, configMapJson(name));
-        if (r.status != 201) {
-          fail("create " + std::string(name) + " answered " + std::to_string(r.status));
+        if (r.status != expectedStatus) {
+          fail("POST of " + std::string(name) + " to " + path + " answered " +
+               std::to_string(r.status));
         }
         done.fetch_add(1, std::memory_order_relaxed);
       }
