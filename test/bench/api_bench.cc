@@ -115,12 +115,20 @@ void listPods(const TugServer& server) {
   const std::string pods = "/api/v1/namespaces/bench-pods/pods";
   // Created as a controller creates them; the running status comes afterwards, as from a
   // kubelet (a create keeps only a pending status).
+  double cpu = server.cpuSeconds();
   createMany(server, pods, kPods, 32, podJson);
+  const double createCpuUs = (server.cpuSeconds() - cpu) * 1e6 / kPods;
+  cpu = server.cpuSeconds();
   mergePatchMany(
       server, kPods, 32, [&](int i) { return pods + "/" + podName(i) + "/status"; },
       podStatusPatch);
+  const double patchCpuUs = (server.cpuSeconds() - cpu) * 1e6 / kPods;
   std::fprintf(stderr, "list: created %d pods and patched their status in %.1f s\n", kPods,
                secondsSince(start));
+  // A pod's create (as a controller's) and its running status (as a kubelet's merge patch to
+  // /status): the server CPU of the two writes every pod costs.
+  report("api_pod_create_server_cpu_us", createCpuUs, "us");
+  report("api_pod_status_patch_server_cpu_us", patchCpuUs, "us");
   auto ms = listPodsMs(server, "bench-pods", kPods, kRepeats);
   report("api_list_5000_pods_ms", median(ms), "ms");
   // What kubectl and other Go clients see: they accept gzip, and a body this large is sent so.

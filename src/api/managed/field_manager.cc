@@ -85,9 +85,10 @@ std::vector<Conflict> transferOwnership(ManagedFields& entries, const ManagerEnt
   return {};
 }
 
+// What changed from `before` to `after` that `w` may own; managedFields are not compared.
 Comparison ownableChanges(const nlohmann::json& before, const nlohmann::json& after,
                           const TypeNode* type, const Writer& w) {
-  Comparison cmp = compareObjects(before, after, type);
+  Comparison cmp = compareObjects(before, after, type, /*withoutManagedFields=*/true);
   cmp.added = ownable(cmp.added, w);
   cmp.modified = ownable(cmp.modified, w);
   cmp.removed = ownable(cmp.removed, w);
@@ -175,11 +176,16 @@ void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNo
                   const Writer& writer) {
   // A client may set the entries on a main-resource write; a broken or empty list keeps
   // the stored ones rather than losing them.
-  auto sent = managedFieldsOf(next);
   ManagedFields entries;
-  if (writer.subresource.empty() && sent.ok() && !sent->empty()) {
-    entries = std::move(*sent);
-  } else if (live != nullptr) {
+  bool fromClient = false;
+  if (writer.subresource.empty()) {
+    auto sent = managedFieldsOf(next);
+    if (sent.ok() && !sent->empty()) {
+      entries = std::move(*sent);
+      fromClient = true;
+    }
+  }
+  if (!fromClient && live != nullptr) {
     auto stored = managedFieldsOf(*live);
     entries = stored.ok() ? std::move(*stored) : ManagedFields{};
   }
@@ -187,8 +193,10 @@ void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNo
     recordCreate(next, type, writer);
     return;
   }
-  nlohmann::json after = withoutManagedFields(&next);
-  Comparison cmp = ownableChanges(withoutManagedFields(live), after, type, writer);
+  static const nlohmann::json kNothing = nlohmann::json::object();
+  const nlohmann::json& before = live != nullptr && live->is_object() ? *live : kNothing;
+  const nlohmann::json& after = next.is_object() ? next : kNothing;
+  Comparison cmp = ownableChanges(before, after, type, writer);
   ManagerEntry self{writer.manager, "Update", writer.apiVersion, writer.time,
                     writer.subresource, FieldSet()};
   (void)transferOwnership(entries, &self, cmp, /*force=*/true);

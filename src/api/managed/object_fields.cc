@@ -58,10 +58,15 @@ void collect(const nlohmann::json& value, const TypeNode* type, FieldPath& path,
 // Walks two versions of one value; either may be absent (nullptr).
 class Comparer {
  public:
-  explicit Comparer(Comparison& out) : out_(out) {}
+  Comparer(Comparison& out, bool skipManagedFields)
+      : out_(out), skipManagedFields_(skipManagedFields) {}
 
   void compare(const nlohmann::json* before, const nlohmann::json* after, const TypeNode* type,
                bool listItem) {
+    if (skipManagedFields_ && atMetadata()) {
+      before = withoutOnlyManagedFields(before);
+      after = withoutOnlyManagedFields(after);
+    }
     const nlohmann::json& probe = after != nullptr ? *after : *before;
     bool sameShape = before == nullptr || after == nullptr ||
                      before->type() == after->type() ||
@@ -116,7 +121,11 @@ class Comparer {
         }
       }
     }
+    const bool inMetadata = skipManagedFields_ && atMetadata();
     for (const std::string& name : names) {
+      if (inMetadata && name == "managedFields") {
+        continue;
+      }
       path_.push_back(fieldElement(name));
       compare(member(before, name), member(after, name), childType(type, name), false);
       path_.pop_back();
@@ -144,6 +153,21 @@ class Comparer {
     }
   }
 
+  bool atMetadata() const {
+    static const PathElement kMetadata = fieldElement("metadata");
+    return path_.size() == 1 && path_[0] == kMetadata;
+  }
+
+  // Metadata holding nothing but managedFields is, without them, an empty object.
+  static const nlohmann::json* withoutOnlyManagedFields(const nlohmann::json* metadata) {
+    static const nlohmann::json kEmpty = nlohmann::json::object();
+    if (metadata != nullptr && metadata->is_object() && metadata->size() == 1 &&
+        metadata->contains("managedFields")) {
+      return &kEmpty;
+    }
+    return metadata;
+  }
+
   static const nlohmann::json* member(const nlohmann::json* obj, const std::string& name) {
     if (obj == nullptr || !obj->is_object()) {
       return nullptr;
@@ -165,6 +189,7 @@ class Comparer {
   }
 
   Comparison& out_;
+  bool skipManagedFields_;
   FieldPath path_;
 };
 
@@ -237,9 +262,9 @@ FieldSet fieldsOf(const nlohmann::json& obj, const TypeNode* type) {
 }
 
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
-                          const TypeNode* type) {
+                          const TypeNode* type, bool withoutManagedFields) {
   Comparison out;
-  Comparer(out).compare(&before, &after, type, false);
+  Comparer(out, withoutManagedFields).compare(&before, &after, type, false);
   return out;
 }
 

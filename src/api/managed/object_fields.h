@@ -23,8 +23,10 @@ struct Comparison {
 // What changed from `before` to `after`. A struct that appears or disappears as a whole is
 // not itself listed (upstream compares against zero-valued structs), only its contents; a
 // list element or a map entry is.
+// `withoutManagedFields` compares as if neither object held metadata.managedFields (a copy
+// without them would cost more than the comparison).
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
-                          const TypeNode* type);
+                          const TypeNode* type, bool withoutManagedFields = false);
 
 // compareObjects({}, obj, type).added as FieldsV1, written in one walk without building
 // FieldSets: what a create adds, which every create records.

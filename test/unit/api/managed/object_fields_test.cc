@@ -114,6 +114,40 @@ TEST_CASE("added FieldsV1 equals a comparison from nothing", "[managed]") {
   }
 }
 
+// Skipping metadata.managedFields must compare as copies without them would.
+TEST_CASE("comparing without managedFields equals comparing copies without them", "[managed]") {
+  testing::Types types;
+  json owned = json::parse(R"([{"manager":"m","operation":"Update","fieldsType":"FieldsV1",
+                                "fieldsV1":{"f:spec":{}}}])");
+  json a = deploymentConfig();
+  a["metadata"]["managedFields"] = owned;
+  json b = a;
+  b["spec"]["replicas"] = 5;
+  b["metadata"]["managedFields"] = json::array();
+  json onlyManaged = {{"metadata", {{"managedFields", owned}}}, {"spec", {{"replicas", 1}}}};
+  json noMetadata = {{"spec", {{"replicas", 1}}}};
+  json otherManaged = onlyManaged;
+  otherManaged["metadata"]["managedFields"] = json::array();
+  auto strip = [](json obj) {
+    if (obj.contains("metadata")) {
+      obj["metadata"].erase("managedFields");
+    }
+    return obj;
+  };
+  for (const TypeNode* type : {types.deployment(), static_cast<const TypeNode*>(nullptr)}) {
+    for (const auto& [before, after] : std::vector<std::pair<json, json>>{
+             {a, b}, {b, a}, {a, a}, {onlyManaged, noMetadata}, {noMetadata, onlyManaged},
+             {onlyManaged, otherManaged}, {json::object(), a}}) {
+      INFO(before.dump() << " -> " << after.dump());
+      Comparison skipped = compareObjects(before, after, type, true);
+      Comparison copied = compareObjects(strip(before), strip(after), type);
+      CHECK(skipped.added == copied.added);
+      CHECK(skipped.modified == copied.modified);
+      CHECK(skipped.removed == copied.removed);
+    }
+  }
+}
+
 TEST_CASE("a created object's structs are not owned as a whole, its maps are", "[managed]") {
   testing::Types types;
   Comparison cmp = compareObjects(json::object(), deploymentConfig(), types.deployment());
