@@ -85,10 +85,17 @@ std::vector<Conflict> transferOwnership(ManagedFields& entries, const ManagerEnt
   return {};
 }
 
-// What changed from `before` to `after` that `w` may own; managedFields are not compared.
+// What changed from `before` to `after` that `w` may own. The comparison leaves out what
+// ownable() would drop whole: managedFields, and .status or all but .status.
 Comparison ownableChanges(const nlohmann::json& before, const nlohmann::json& after,
                           const TypeNode* type, const Writer& w) {
-  Comparison cmp = compareObjects(before, after, type, /*withoutManagedFields=*/true);
+  CompareScope scope{.withoutManagedFields = true};
+  if (w.subresource == "status") {
+    scope.onlyMember = "status";
+  } else if (w.statusIsSubresource) {
+    scope.exceptMember = "status";
+  }
+  Comparison cmp = compareObjects(before, after, type, scope);
   cmp.added = ownable(cmp.added, w);
   cmp.modified = ownable(cmp.modified, w);
   cmp.removed = ownable(cmp.removed, w);

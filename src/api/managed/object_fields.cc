@@ -58,12 +58,11 @@ void collect(const nlohmann::json& value, const TypeNode* type, FieldPath& path,
 // Walks two versions of one value; either may be absent (nullptr).
 class Comparer {
  public:
-  Comparer(Comparison& out, bool skipManagedFields)
-      : out_(out), skipManagedFields_(skipManagedFields) {}
+  Comparer(Comparison& out, const CompareScope& scope) : out_(out), scope_(scope) {}
 
   void compare(const nlohmann::json* before, const nlohmann::json* after, const TypeNode* type,
                bool listItem) {
-    if (skipManagedFields_ && atMetadata()) {
+    if (scope_.withoutManagedFields && atMetadata()) {
       before = withoutOnlyManagedFields(before);
       after = withoutOnlyManagedFields(after);
     }
@@ -121,9 +120,12 @@ class Comparer {
         }
       }
     }
-    const bool inMetadata = skipManagedFields_ && atMetadata();
+    const bool inMetadata = scope_.withoutManagedFields && atMetadata();
+    const bool atRoot = path_.empty();
     for (const std::string& name : names) {
-      if (inMetadata && name == "managedFields") {
+      if ((inMetadata && name == "managedFields") ||
+          (atRoot && !scope_.onlyMember.empty() && name != scope_.onlyMember) ||
+          (atRoot && name == scope_.exceptMember)) {
         continue;
       }
       path_.push_back(fieldElement(name));
@@ -189,7 +191,7 @@ class Comparer {
   }
 
   Comparison& out_;
-  bool skipManagedFields_;
+  const CompareScope& scope_;
   FieldPath path_;
 };
 
@@ -262,9 +264,9 @@ FieldSet fieldsOf(const nlohmann::json& obj, const TypeNode* type) {
 }
 
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
-                          const TypeNode* type, bool withoutManagedFields) {
+                          const TypeNode* type, const CompareScope& scope) {
   Comparison out;
-  Comparer(out, withoutManagedFields).compare(&before, &after, type, false);
+  Comparer(out, scope).compare(&before, &after, type, false);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "api/managed/field_set.h"
@@ -23,10 +25,15 @@ struct Comparison {
 // What changed from `before` to `after`. A struct that appears or disappears as a whole is
 // not itself listed (upstream compares against zero-valued structs), only its contents; a
 // list element or a map entry is.
-// `withoutManagedFields` compares as if neither object held metadata.managedFields (a copy
-// without them would cost more than the comparison).
+// What a comparison looks at; the default, everything. Leaving parts out costs less than
+// comparing them and dropping what was found there.
+struct CompareScope {
+  bool withoutManagedFields = false;  // as if neither object held metadata.managedFields
+  std::string_view onlyMember;        // not empty: only this top-level member is compared
+  std::string_view exceptMember;      // not empty: this top-level member is not compared
+};
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
-                          const TypeNode* type, bool withoutManagedFields = false);
+                          const TypeNode* type, const CompareScope& scope = {});
 
 // compareObjects({}, obj, type).added as FieldsV1, written in one walk without building
 // FieldSets: what a create adds, which every create records.

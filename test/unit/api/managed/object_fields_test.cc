@@ -139,11 +139,44 @@ TEST_CASE("comparing without managedFields equals comparing copies without them"
              {a, b}, {b, a}, {a, a}, {onlyManaged, noMetadata}, {noMetadata, onlyManaged},
              {onlyManaged, otherManaged}, {json::object(), a}}) {
       INFO(before.dump() << " -> " << after.dump());
-      Comparison skipped = compareObjects(before, after, type, true);
+      Comparison skipped = compareObjects(before, after, type, {.withoutManagedFields = true});
       Comparison copied = compareObjects(strip(before), strip(after), type);
       CHECK(skipped.added == copied.added);
       CHECK(skipped.modified == copied.modified);
       CHECK(skipped.removed == copied.removed);
+    }
+  }
+}
+
+// A comparison of one top-level member, or of all but one, finds what the whole comparison
+// finds there.
+TEST_CASE("a scoped comparison equals the whole one restricted to its scope", "[managed]") {
+  testing::Types types;
+  json before = deploymentConfig();
+  before["status"] = {{"replicas", 1}, {"conditions", {{{"type", "Available"}}}}};
+  json after = before;
+  after["spec"]["replicas"] = 4;
+  after["metadata"]["labels"]["tier"] = "x";
+  after["status"]["replicas"] = 4;
+  after["status"]["conditions"].push_back({{"type", "Progressing"}});
+  json noStatus = after;
+  noStatus.erase("status");
+  FieldSet status;
+  status.insert({fieldElement("status")});
+  for (const auto& [b, a] : std::vector<std::pair<json, json>>{
+           {before, after}, {after, before}, {noStatus, after}, {after, noStatus}}) {
+    for (const TypeNode* type : {types.deployment(), static_cast<const TypeNode*>(nullptr)}) {
+      INFO(b.dump() << " -> " << a.dump());
+      Comparison whole = compareObjects(b, a, type);
+      Comparison only = compareObjects(b, a, type, {.onlyMember = "status"});
+      Comparison except = compareObjects(b, a, type, {.exceptMember = "status"});
+      CHECK(only.added == whole.added.restrictedTo({fieldElement("status")}));
+      CHECK(only.modified == whole.modified.restrictedTo({fieldElement("status")}));
+      CHECK(only.removed == whole.removed.restrictedTo({fieldElement("status")}));
+      CHECK(except.added == whole.added.recursiveDifference(status));
+      CHECK(except.modified == whole.modified.recursiveDifference(status));
+      CHECK(except.removed == whole.removed.recursiveDifference(status));
+      CHECK_FALSE((only.added.empty() && only.modified.empty() && only.removed.empty()));
     }
   }
 }
