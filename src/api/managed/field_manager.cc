@@ -65,16 +65,19 @@ ManagerEntry& entryFor(ManagedFields& entries, const ManagerEntry& who) {
 std::vector<Conflict> transferOwnership(ManagedFields& entries, const ManagerEntry* self,
                                         const Comparison& cmp, bool force) {
   FieldSet changed = cmp.modified.unionWith(cmp.added);
-  std::vector<Conflict> conflicts;
-  for (const ManagerEntry& e : entries) {
-    if (self != nullptr && e.sameOwner(*self)) {
-      continue;
+  // Forced, the conflicts would only be thrown away: a non-apply write takes what it changes.
+  if (!force) {
+    std::vector<Conflict> conflicts;
+    for (const ManagerEntry& e : entries) {
+      if (self != nullptr && e.sameOwner(*self)) {
+        continue;
+      }
+      e.fields.intersection(changed).forEachMember(
+          [&](const FieldPath& p) { conflicts.push_back({e.describe(), p}); });
     }
-    e.fields.intersection(changed).forEachMember(
-        [&](const FieldPath& p) { conflicts.push_back({e.describe(), p}); });
-  }
-  if (!conflicts.empty() && !force) {
-    return conflicts;
+    if (!conflicts.empty()) {
+      return conflicts;
+    }
   }
   for (ManagerEntry& e : entries) {
     if (self != nullptr && e.sameOwner(*self)) {
