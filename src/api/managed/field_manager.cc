@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "api/managed/managed_fields.h"
 #include "api/managed/object_fields.h"
@@ -122,14 +123,20 @@ nlohmann::json applicablePart(const nlohmann::json& config, const Writer& w) {
   return out;
 }
 
-bool hasManagedFields(const nlohmann::json& obj) {
+// obj.metadata.managedFields, when present and not null.
+const nlohmann::json* managedFieldsList(const nlohmann::json& obj) {
+  if (!obj.is_object()) {
+    return nullptr;
+  }
   auto m = obj.find("metadata");
   if (m == obj.end() || !m->is_object()) {
-    return false;
+    return nullptr;
   }
   auto f = m->find("managedFields");
-  return f != m->end() && !f->is_null();
+  return f != m->end() && !f->is_null() ? &*f : nullptr;
 }
+
+bool hasManagedFields(const nlohmann::json& obj) { return managedFieldsList(obj) != nullptr; }
 
 // Takes membership away from the member at `key` of a FieldsV1 node, as a FieldSet difference
 // does: a lone member goes, one with members below it loses its ".".
@@ -184,6 +191,27 @@ void recordCreate(nlohmann::json& next, const TypeNode* type, const Writer& writ
 
 void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNode* type,
                   const Writer& writer) {
+  static const nlohmann::json kNothing = nlohmann::json::object();
+  const nlohmann::json& before = live != nullptr && live->is_object() ? *live : kNothing;
+  const nlohmann::json& after = next.is_object() ? next : kNothing;
+  std::optional<Comparison> cmp;
+  if (live != nullptr) {
+    const nlohmann::json* stored = managedFieldsList(*live);
+    const nlohmann::json* sent = writer.subresource.empty() ? managedFieldsList(next) : nullptr;
+    if (sent == nullptr || (stored != nullptr && *sent == *stored)) {
+      cmp = ownableChanges(before, after, type, writer);
+      if (cmp->added.empty() && cmp->modified.empty() && cmp->removed.empty()) {
+        // Nothing the writer may own changed, so the stored entries stand as they are: the
+        // server wrote them, in upstream's order and without empty entries, as below.
+        if (stored != nullptr) {
+          next["metadata"]["managedFields"] = *stored;
+        } else {
+          clearManagedFields(next);
+        }
+        return;
+      }
+    }
+  }
   // A client may set the entries on a main-resource write; a broken or empty list keeps
   // the stored ones rather than losing them.
   ManagedFields entries;
@@ -203,16 +231,15 @@ void recordUpdate(const nlohmann::json* live, nlohmann::json& next, const TypeNo
     recordCreate(next, type, writer);
     return;
   }
-  static const nlohmann::json kNothing = nlohmann::json::object();
-  const nlohmann::json& before = live != nullptr && live->is_object() ? *live : kNothing;
-  const nlohmann::json& after = next.is_object() ? next : kNothing;
-  Comparison cmp = ownableChanges(before, after, type, writer);
+  if (!cmp) {
+    cmp = ownableChanges(before, after, type, writer);
+  }
   ManagerEntry self{writer.manager, "Update", writer.apiVersion, writer.time,
                     writer.subresource, FieldSet()};
-  (void)transferOwnership(entries, &self, cmp, /*force=*/true);
+  (void)transferOwnership(entries, &self, *cmp, /*force=*/true);
   ManagerEntry& mine = entryFor(entries, self);
-  mine.fields = mine.fields.difference(cmp.removed);
-  FieldSet changed = cmp.modified.unionWith(cmp.added);
+  mine.fields = mine.fields.difference(cmp->removed);
+  FieldSet changed = cmp->modified.unionWith(cmp->added);
   if (!changed.empty()) {
     mine.fields = mine.fields.unionWith(changed);
     mine.time = writer.time;

@@ -111,6 +111,42 @@ TEST_CASE("a create records what the general update path records", "[managed]") 
   }
 }
 
+// Entries the server wrote stand as they are when a write changes nothing its writer may own;
+// the same entries sent back in another order go the general way and come out the same.
+TEST_CASE("a write that changes nothing ownable keeps the stored entries", "[managed]") {
+  Fixture f;
+  json live = f.created("creator");
+  json scaled = live;
+  scaled["spec"]["replicas"] = 7;
+  recordUpdate(&live, scaled, f.type, writer("scaler", "2024-01-03T00:00:00Z"));
+  const json& stored = scaled["metadata"]["managedFields"];
+  REQUIRE(stored.size() == 2);
+
+  json unchanged = scaled;
+  unchanged["status"] = {{"replicas", 7}};  // not the main resource's writers' to own
+  json quick = unchanged;
+  recordUpdate(&scaled, quick, f.type, writer("third", "2024-01-04T00:00:00Z"));
+  CHECK(quick["metadata"]["managedFields"] == stored);
+  json general = unchanged;
+  general["metadata"]["managedFields"] = json::array({stored[1], stored[0]});
+  recordUpdate(&scaled, general, f.type, writer("third", "2024-01-04T00:00:00Z"));
+  CHECK(quick == general);
+
+  Writer status = writer("kubelet", "2024-01-05T00:00:00Z");
+  status.subresource = "status";
+  json specOnly = scaled;
+  specOnly["spec"]["replicas"] = 9;  // not a status writer's to own
+  specOnly["metadata"]["managedFields"] = json::array();
+  recordUpdate(&scaled, specOnly, f.type, status);
+  CHECK(specOnly["metadata"]["managedFields"] == stored);
+
+  json none = scaled;
+  none["metadata"].erase("managedFields");
+  json stillNone = none;
+  recordUpdate(&none, stillNone, f.type, writer("third"));
+  CHECK_FALSE(stillNone["metadata"].contains("managedFields"));
+}
+
 TEST_CASE("an update moves changed fields to its manager", "[managed]") {
   Fixture f;
   json live = f.created("kubectl-create");
