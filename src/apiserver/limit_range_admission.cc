@@ -5,6 +5,7 @@
 #include "api/quota/limit_ranger.h"
 #include "api/validation/defaults.h"
 #include "apiserver/resource_path.h"
+#include "apiserver/watched_keys.h"
 
 namespace tug::apiserver {
 namespace {
@@ -20,6 +21,11 @@ Result<std::vector<nlohmann::json>> limitRangesOf(const VerbContext& ctx, const 
   const api::ResourceInfo* info = ctx.registry.find("", "v1", "limitranges");
   if (info == nullptr) {
     return out;
+  }
+  if (ctx.limitRanges != nullptr) {
+    if (auto any = ctx.limitRanges->anyStartingWith(ns + "/"); any && !*any) {
+      return out;  // most namespaces hold none: no store read
+    }
   }
   auto listed = ctx.store.list(api::storageKey(*info, ns, ""), store::ListOptions{});
   if (!listed.ok()) {

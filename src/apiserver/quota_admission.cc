@@ -1,6 +1,7 @@
 #include "apiserver/quota_admission.h"
 
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "api/quota/usage.h"
@@ -162,7 +163,7 @@ std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& t
   if (!applies(target, old)) {
     return std::nullopt;
   }
-  const quota::ResourceList delta = deltaOf(target, obj, old);
+  std::optional<quota::ResourceList> delta;  // worked out only for a namespace with quotas
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto quotas = quotasOf(ctx, target.ns);
     if (!quotas.ok()) {
@@ -171,8 +172,11 @@ std::optional<Reply> chargeQuota(const VerbContext& ctx, const ResourceTarget& t
     if (quotas->empty()) {
       return std::nullopt;
     }
+    if (!delta) {
+      delta = deltaOf(target, obj, old);
+    }
     std::vector<StoredQuota*> charged;
-    if (auto refused = evaluate(target, obj, delta, *quotas, charged)) {
+    if (auto refused = evaluate(target, obj, *delta, *quotas, charged)) {
       return refused;
     }
     if (dryRun || charged.empty()) {

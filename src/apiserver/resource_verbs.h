@@ -51,6 +51,8 @@ struct VerbContext {
   // The ResourceQuotas' keys ("<namespace>/<name>"), for the quota check every write makes;
   // nullptr: the store is read each time.
   const WatchedKeys* quotas = nullptr;
+  // The LimitRanges' keys, likewise, for the defaults and limits of every pod create.
+  const WatchedKeys* limitRanges = nullptr;
 };
 
 struct VerbRequest {

@@ -214,11 +214,14 @@ std::optional<Reply> serve(const VerbContext& ctx, const SubresourceCreators& cr
 struct WatchedState {
   NamespaceStates namespaces;
   WatchedKeys quotas;
+  WatchedKeys limitRanges;
 
   WatchedState(store::Store& store, const api::ResourceRegistry& registry)
       : namespaces(store, collectionKey(registry, "namespaces")),
-        quotas(store, collectionKey(registry, "resourcequotas"),
-               [](const store::KeyValue&) { return std::string(); }) {}
+        quotas(store, collectionKey(registry, "resourcequotas"), noDigest),
+        limitRanges(store, collectionKey(registry, "limitranges"), noDigest) {}
+
+  static std::string noDigest(const store::KeyValue&) { return std::string(); }
 
   // "/registry/<resource>/": the prefix of a built-in core resource's keys.
   static std::string collectionKey(const api::ResourceRegistry& registry, const char* resource) {
@@ -234,8 +237,15 @@ Handler handler(store::Store& store, const ApiCatalog& catalog,
   return [&store, &catalog, creators, services, podDefaults, method, admission, watched](
              const httplib::Request& req, httplib::Response& res, const UserInfo& user) {
     auto registry = catalog.snapshot();
-    VerbContext ctx{store,       *registry, registry,           services.get(),
-                    podDefaults, admission, &watched->namespaces, &watched->quotas};
+    VerbContext ctx{store,
+                    *registry,
+                    registry,
+                    services.get(),
+                    podDefaults,
+                    admission,
+                    &watched->namespaces,
+                    &watched->quotas,
+                    &watched->limitRanges};
     std::optional<Reply> reply;
     try {
       reply = serve(ctx, *creators, method, req, res, user);
