@@ -31,6 +31,15 @@ bool bodyFollows(std::string_view data) {
   return at != std::string_view::npos && data.substr(at + kLength.size(), 1) != "0";
 }
 
+// poll(), again when a signal cut it short.
+int pollFds(pollfd* fds, nfds_t count, int timeoutMs) {
+  int n;
+  do {
+    n = ::poll(fds, count, timeoutMs);
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 void addressOf(const sockaddr_storage& addr, std::string& ip, int& port) {
   char text[INET6_ADDRSTRLEN] = {};
   if (addr.ss_family == AF_INET) {
@@ -47,6 +56,20 @@ void addressOf(const sockaddr_storage& addr, std::string& ip, int& port) {
   ip = text;
 }
 
+// The address `query` (getpeername or getsockname) gives, read once and kept in ip and port
+// (port < 0: not read yet).
+void cachedAddress(int sock, int (*query)(int, sockaddr*, socklen_t*), std::string& ip,
+                   int& port) {
+  if (port >= 0) {
+    return;
+  }
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (query(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    addressOf(addr, ip, port);
+  }
+}
+
 }  // namespace
 
 TlsStream::TlsStream(int sock, SSL* ssl, int readTimeoutMs, int writeTimeoutMs)
@@ -54,11 +77,7 @@ TlsStream::TlsStream(int sock, SSL* ssl, int readTimeoutMs, int writeTimeoutMs)
 
 bool TlsStream::waitFor(short events, int timeoutMs) const {
   pollfd p{sock_, events, 0};
-  int n;
-  do {
-    n = ::poll(&p, 1, timeoutMs);
-  } while (n < 0 && errno == EINTR);
-  return n > 0 && (p.revents & (events | POLLHUP | POLLERR)) != 0;
+  return pollFds(&p, 1, timeoutMs) > 0 && (p.revents & (events | POLLHUP | POLLERR)) != 0;
 }
 
 bool TlsStream::is_readable() const { return buffered() || waitFor(POLLIN, readTimeoutMs_); }
@@ -66,11 +85,7 @@ bool TlsStream::is_readable() const { return buffered() || waitFor(POLLIN, readT
 // Writable, and the peer has not hung up: a watch learns so that its client is gone.
 bool TlsStream::is_writable() const {
   pollfd p{sock_, POLLOUT | POLLRDHUP, 0};
-  int n;
-  do {
-    n = ::poll(&p, 1, writeTimeoutMs_);
-  } while (n < 0 && errno == EINTR);
-  return n > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0 &&
+  return pollFds(&p, 1, writeTimeoutMs_) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0 &&
          (p.revents & POLLOUT) != 0;
 }
 
@@ -139,14 +154,9 @@ ssize_t TlsStream::write(const char* ptr, size_t size) {
   }
   if (!held_.empty() && size <= kJoinedBodyMax) {
     held_.append(data);
-    bool sent = sendAll(held_.data(), held_.size());
-    held_.clear();
-    return sent ? static_cast<ssize_t>(size) : -1;
+    return flush() ? static_cast<ssize_t>(size) : -1;
   }
-  if (!flush()) {
-    return -1;
-  }
-  return sendAll(ptr, size) ? static_cast<ssize_t>(size) : -1;
+  return flush() && sendAll(ptr, size) ? static_cast<ssize_t>(size) : -1;
 }
 
 bool TlsStream::flush() {
@@ -163,33 +173,17 @@ bool TlsStream::awaitRequest(int timeoutMs, int wakeFd) {
     return true;
   }
   pollfd p[2] = {{sock_, POLLIN, 0}, {wakeFd, POLLIN, 0}};
-  int n;
-  do {
-    n = ::poll(p, 2, timeoutMs);
-  } while (n < 0 && errno == EINTR);
-  return n > 0 && p[1].revents == 0 && p[0].revents != 0;
+  return pollFds(p, 2, timeoutMs) > 0 && p[1].revents == 0 && p[0].revents != 0;
 }
 
 void TlsStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (remotePort_ < 0) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      addressOf(addr, remoteIp_, remotePort_);
-    }
-  }
+  cachedAddress(sock_, ::getpeername, remoteIp_, remotePort_);
   ip = remoteIp_;
   port = remotePort_;
 }
 
 void TlsStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (localPort_ < 0) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      addressOf(addr, localIp_, localPort_);
-    }
-  }
+  cachedAddress(sock_, ::getsockname, localIp_, localPort_);
   ip = localIp_;
   port = localPort_;
 }
