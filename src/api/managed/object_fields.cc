@@ -246,12 +246,10 @@ bool addAll(const nlohmann::json& value, const TypeNode* type, bool listItem,
 
 nlohmann::json addedFieldsV1(const nlohmann::json& obj, const TypeNode* type) {
   nlohmann::json out = nlohmann::json::object();
-  // The root is never a member itself; an empty root adds nothing.
-  if (!emptyOrNull(obj) && isGranularObject(type, obj)) {
+  // The root is never a member itself, and a comparison from {} adds nothing below a root
+  // it does not walk as an object (it is then modified as a whole).
+  if (isGranularObject(type, obj)) {
     addAll(obj, type, false, out);
-  } else if (!obj.is_object() && !emptyOrNull(obj)) {
-    Comparison cmp = compareObjects(nlohmann::json::object(), obj, type);
-    out = cmp.added.toFieldsV1();
   }
   return out;
 }

@@ -22,9 +22,6 @@ struct Comparison {
   FieldSet removed;   // present only in the old object
 };
 
-// What changed from `before` to `after`. A struct that appears or disappears as a whole is
-// not itself listed (upstream compares against zero-valued structs), only its contents; a
-// list element or a map entry is.
 // What a comparison looks at; the default, everything. Leaving parts out costs less than
 // comparing them and dropping what was found there.
 struct CompareScope {
@@ -32,6 +29,10 @@ struct CompareScope {
   std::string_view onlyMember;        // not empty: only this top-level member is compared
   std::string_view exceptMember;      // not empty: this top-level member is not compared
 };
+
+// What changed from `before` to `after`. A struct that appears or disappears as a whole is
+// not itself listed (upstream compares against zero-valued structs), only its contents; a
+// list element or a map entry is.
 Comparison compareObjects(const nlohmann::json& before, const nlohmann::json& after,
                           const TypeNode* type, const CompareScope& scope = {});
 
